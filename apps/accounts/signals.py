@@ -1,0 +1,20 @@
+from allauth.account.signals import user_logged_in
+from django.apps import apps
+from django.db.models.signals import post_migrate
+from django.dispatch import receiver
+
+
+@receiver(user_logged_in)
+def remember_language_on_login(sender, request, user, **kwargs):
+    # The response middleware in apps.core turns this into the language cookie, so the next page
+    # (and every visit to "/") opens in the language the person chose.
+    request.portal_language = user.preferred_language
+
+
+@receiver(post_migrate)
+def sync_roles_after_migrate(sender, **kwargs):
+    if sender.label != "accounts" or not apps.is_installed("wagtail"):
+        return
+    from apps.accounts.roles import roles_sync
+
+    roles_sync()

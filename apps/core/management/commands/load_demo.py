@@ -1,0 +1,22 @@
+from django.core.management.base import BaseCommand
+
+from apps.accounts.demo import DEMO_LOGINS, DEMO_PASSWORD, demo_users_load
+from apps.core.demo import demo_home_pages_load
+
+
+class Command(BaseCommand):
+    help = "Load the demo content, data and users. Idempotent: a second run changes nothing."
+
+    def handle(self, *args, **options):
+        steps = [
+            ("home pages", demo_home_pages_load),
+            ("demo users", demo_users_load),
+        ]
+        for label, step in steps:
+            self.stdout.write(f"Loading {label}…")
+            step()
+        self.stdout.write(self.style.SUCCESS("Demo content loaded."))
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for login in DEMO_LOGINS:
+            note = "  (sets up two-factor authentication on first sign-in)" if login.mfa else ""
+            self.stdout.write(f"  {login.role:<20} {login.email}{note}")

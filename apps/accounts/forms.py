@@ -4,6 +4,7 @@ from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
 from apps.accounts.models import User
+from apps.accounts.validators import validate_person_name
 from apps.core.languages import LANGUAGES
 
 
@@ -14,6 +15,7 @@ class SignupProfileForm(forms.Form):
         label=_("Full name"),
         max_length=150,
         help_text=_("As it should appear on your certificates."),
+        validators=[validate_person_name],
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     country = LazyTypedChoiceField(

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from apps.accounts.managers import UserManager
+from apps.accounts.validators import validate_person_name
 from apps.core.languages import DEFAULT_LANGUAGE, LANGUAGES
 
 
@@ -58,7 +59,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         COORDINATOR = "coordinator", _("Coordinator")
 
     email = models.EmailField(_("email address"), max_length=254, unique=True)
-    name = models.CharField(_("full name"), max_length=150, blank=True)
+    name = models.CharField(
+        _("full name"), max_length=150, blank=True, validators=[validate_person_name]
+    )
     country = CountryField(_("country"), blank=True)
     organisation = models.ForeignKey(
         Organisation,

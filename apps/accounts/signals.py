@@ -15,6 +15,11 @@ def remember_language_on_login(sender, request, user, **kwargs):
 def sync_roles_after_migrate(sender, **kwargs):
     if sender.label != "accounts" or not apps.is_installed("wagtail"):
         return
+    from django.contrib.auth.management import create_permissions
+
     from apps.accounts.roles import roles_sync
 
+    # Our receiver may run before auth's own for other apps: make sure every permission exists.
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=kwargs.get("using", "default"))
     roles_sync()

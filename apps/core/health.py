@@ -42,6 +42,16 @@ CHECKS: dict[str, Callable[[], None]] = {
 }
 
 
+def worker_heartbeat_age() -> float | None:
+    """Seconds since a Celery worker last ran the scheduled heartbeat; None if it never has."""
+    from django.utils import timezone
+
+    from apps.core.models import Heartbeat
+
+    beat = Heartbeat.objects.filter(name="worker").first()
+    return None if beat is None else (timezone.now() - beat.beat_at).total_seconds()
+
+
 def health_run() -> list[CheckResult]:
     """Run every check; a failing check is reported by its exception type, never its details."""
     results = []

@@ -19,3 +19,16 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("home page")
+
+
+class Heartbeat(models.Model):
+    """Last time the scheduled heartbeat task ran: proof that beat, broker and a worker work."""
+
+    name = models.CharField(max_length=50, unique=True)
+    beat_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("heartbeat")
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.beat_at:%Y-%m-%d %H:%M:%S}"

@@ -1,4 +1,5 @@
 from django.core.exceptions import BadRequest
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils import translation
@@ -7,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.services import user_set_preferred_language
-from apps.core.health import health_run
+from apps.core.health import health_run, worker_heartbeat_age
 from apps.core.languages import LANGUAGE_CODES
 from apps.core.languages_urls import url_in_language
 
@@ -28,6 +29,12 @@ def health(request: HttpRequest) -> JsonResponse:
             for r in results
         },
     }
+    # Informative only: a deployment may run its workers elsewhere or not yet have started them.
+    try:
+        age = worker_heartbeat_age()
+    except DatabaseError:
+        age = None
+    body["worker_heartbeat_seconds_ago"] = None if age is None else round(age)
     return JsonResponse(body, status=200 if healthy else 503)
 
 

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from apps.accounts.demo import DEMO_LOGINS, DEMO_PASSWORD, demo_users_load
 from apps.core.demo import demo_home_pages_load
+from apps.core.schedules import schedules_sync
 
 
 class Command(BaseCommand):
@@ -9,6 +10,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         steps = [
+            ("schedules", schedules_sync),
             ("home pages", demo_home_pages_load),
             ("demo users", demo_users_load),
         ]

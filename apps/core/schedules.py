@@ -1,0 +1,16 @@
+"""Periodic tasks the portal always has, kept in django-celery-beat's tables (editable in admin)."""
+
+from django.db import transaction
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+HEARTBEAT_SECONDS = 60
+
+
+@transaction.atomic
+def schedules_sync() -> None:
+    every_minute, _ = IntervalSchedule.objects.get_or_create(
+        every=HEARTBEAT_SECONDS, period=IntervalSchedule.SECONDS
+    )
+    PeriodicTask.objects.get_or_create(
+        name="core.heartbeat", defaults={"task": "core.heartbeat", "interval": every_minute}
+    )

@@ -1,0 +1,24 @@
+import pytest
+
+from apps.accounts.demo import DEMO_PASSWORD
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every test database starts with the six-language home pages and the role groups."""
+    from apps.core.demo import demo_home_pages_load
+
+    with django_db_blocker.unblock():
+        demo_home_pages_load()
+
+
+@pytest.fixture
+def password() -> str:
+    return DEMO_PASSWORD
+
+
+@pytest.fixture
+def learner(db):
+    from tests.accounts.factories import UserFactory
+
+    return UserFactory(email="ana@agency.example", name="Ana Learner")

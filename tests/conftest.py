@@ -22,3 +22,13 @@ def learner(db):
     from tests.accounts.factories import UserFactory
 
     return UserFactory(email="ana@agency.example", name="Ana Learner")
+
+
+@pytest.fixture(scope="session")
+def portal_server(tmp_path_factory):
+    """The whole portal on embedded defaults, started once for the boot and browser tests."""
+    from tests.portal_server import portal_start, portal_stop
+
+    server = portal_start(tmp_path_factory.mktemp("portal-var"))
+    yield server
+    portal_stop(server)

@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 # Categories that never belong in a person's name: control, unassigned, private use, surrogates.
 _FORBIDDEN_CATEGORIES = {"Cc", "Cn", "Co", "Cs"}
 _FORBIDDEN_CHARACTERS = set("<>{}\\\ufffd")
+# Bidirectional controls can make a name on a certificate read differently from what is stored.
+_FORBIDDEN_CHARACTERS |= {chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
 
 
 def validate_person_name(value: str) -> None:

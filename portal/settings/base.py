@@ -239,7 +239,7 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "docx", "xlsx", "csv", "txt", "zip"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "SAMEORIGIN"
+X_FRAME_OPTIONS = "DENY"  # Wagtail's preview views opt themselves back in to SAMEORIGIN
 SESSION_COOKIE_HTTPONLY = True
 SECURE_HSTS_SECONDS_PRODUCTION = env.int("SECURE_HSTS_SECONDS", default=31536000)
 SECURE_SSL_REDIRECT_PRODUCTION = env.bool("SECURE_SSL_REDIRECT", default=True)
@@ -258,7 +258,7 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],
-        "frame-ancestors": [SELF],
+        "frame-ancestors": [NONE],
     },
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, stated: bigger bodies get a 400.

@@ -32,3 +32,12 @@ def portal_server(tmp_path_factory):
     server = portal_start(tmp_path_factory.mktemp("portal-var"))
     yield server
     portal_stop(server)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate-limit counters and cached pages must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -24,7 +24,9 @@ def browser():
 
 @pytest.fixture
 def page(browser, portal_server):
-    context = browser.new_context(base_url=portal_server.url, viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        base_url=portal_server.url, viewport={"width": 1280, "height": 900}
+    )
     page = context.new_page()
     yield page
     context.close()

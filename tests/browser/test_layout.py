@@ -19,7 +19,9 @@ def test_arabic_renders_right_to_left(page, artifacts):
     assert _is_right_aligned(page, ".brand")
     page.screenshot(path=artifacts / "home-ar.png", full_page=True)
     page.goto("/ar/accounts/login/")
-    assert page.evaluate("getComputedStyle(document.querySelector('form input')).direction") == "rtl"
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('form input')).direction") == "rtl"
+    )
     page.goto("/en/")
     assert not _is_right_aligned(page, ".brand")
 
@@ -43,7 +45,9 @@ def test_language_switcher_by_keyboard_keeps_the_page(page):
 
 
 def test_usable_on_a_360px_phone(browser, portal_server, artifacts):
-    context = browser.new_context(base_url=portal_server.url, viewport={"width": 360, "height": 740})
+    context = browser.new_context(
+        base_url=portal_server.url, viewport={"width": 360, "height": 740}
+    )
     page = context.new_page()
     for path in ["/en/", "/ar/", "/en/accounts/signup/"]:
         page.goto(path)

@@ -35,8 +35,10 @@ def test_beat_and_worker_run_scheduled_tasks(portal_server):
 
 
 def test_load_demo_is_idempotent(portal_server):
-    count = "from wagtail.models import Page; from apps.accounts.models import User; " \
+    count = (
+        "from wagtail.models import Page; from apps.accounts.models import User; "
         "print(Page.objects.count(), User.objects.count())"
+    )
     before = manage(portal_server.var_dir, "shell", "--verbosity=0", "-c", count).stdout
     manage(portal_server.var_dir, "load_demo")
     after = manage(portal_server.var_dir, "shell", "--verbosity=0", "-c", count).stdout

@@ -14,15 +14,14 @@ def test_health_reports_database_cache_and_broker(client):
     assert response["Cache-Control"].startswith("max-age=0")
 
 
-def test_health_fails_when_the_broker_is_unreachable(client):
+def test_health_fails_when_the_broker_is_unreachable(client, monkeypatch):
     from portal.celery import app
 
-    original = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
-    try:
-        response = client.get("/health/")
-    finally:
-        app.conf.broker_url = original
+    unreachable = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    # Celery prefers the environment variable over its configuration: change both.
+    monkeypatch.setenv("CELERY_BROKER_URL", unreachable)
+    monkeypatch.setattr(app.conf, "broker_url", unreachable)
+    response = client.get("/health/")
     assert response.status_code == 503
     body = response.json()
     assert body["status"] == "error"
@@ -31,7 +30,12 @@ def test_health_fails_when_the_broker_is_unreachable(client):
 
 
 @override_settings(
-    CACHES={"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
+    CACHES={
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
 )
 def test_health_fails_when_the_cache_is_unreachable(client):
     response = client.get("/health/")

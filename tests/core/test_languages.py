@@ -64,7 +64,9 @@ def test_switcher_rejects_unknown_languages(client, language):
 
 
 def test_switcher_unknown_page_goes_to_home(client):
-    assert client.post(SWITCH, {"language": "ru", "next": "/en/no/such/page/"})["Location"] == "/ru/"
+    assert (
+        client.post(SWITCH, {"language": "ru", "next": "/en/no/such/page/"})["Location"] == "/ru/"
+    )
 
 
 def test_switcher_remembers_a_signed_in_users_choice(client, learner):

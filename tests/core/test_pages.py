@@ -61,8 +61,16 @@ def test_home_page_weighs_under_60_kb_compressed(client):
     """Everything the home page loads, gzipped as the server would send it."""
     response = client.get("/en/", HTTP_ACCEPT_ENCODING="gzip")
     html_bytes = response.content
-    total = len(html_bytes) if response.get("Content-Encoding") == "gzip" else len(gzip.compress(html_bytes))
-    html = gzip.decompress(html_bytes).decode() if response.get("Content-Encoding") == "gzip" else html_bytes.decode()
+    total = (
+        len(html_bytes)
+        if response.get("Content-Encoding") == "gzip"
+        else len(gzip.compress(html_bytes))
+    )
+    html = (
+        gzip.decompress(html_bytes).decode()
+        if response.get("Content-Encoding") == "gzip"
+        else html_bytes.decode()
+    )
     assets = set(re.findall(r'(?:href|src)="(/static/[^"]+)"', html))
     assert assets, "expected the stylesheet and icon"
     for url in assets:

@@ -64,8 +64,9 @@ def test_production_security_settings():
         "shell",
         "--verbosity=0",
         "-c",
-        "from django.conf import settings as s; print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE,"
-        " s.SECURE_HSTS_SECONDS, s.SECURE_SSL_REDIRECT, s.DEBUG,"
+        "from django.conf import settings as s; print("
+        "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS,"
+        " s.SECURE_SSL_REDIRECT, s.DEBUG,"
         " s.STORAGES['staticfiles']['BACKEND'], s.CACHES['default']['BACKEND'])",
     )
     assert result.returncode == 0, result.stderr

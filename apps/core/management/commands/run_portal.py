@@ -1,3 +1,4 @@
+import os
 import sys
 
 from django.conf import settings
@@ -17,7 +18,8 @@ class Command(BaseCommand):
     def handle(self, *args, host: str, port: int, **options):
         python = sys.executable
         settings_module = settings.SETTINGS_MODULE
-        env = {"DJANGO_SETTINGS_MODULE": settings_module, "PYTHONUNBUFFERED": "1"}
+        # honcho gives each process exactly this environment, so start from ours.
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings_module, "PYTHONUNBUFFERED": "1"}
         manager = Manager()
         manager.add_process(
             "web",

@@ -5,7 +5,7 @@ from django_countries.fields import LazyTypedChoiceField
 
 from apps.accounts.models import User
 from apps.accounts.validators import validate_person_name
-from apps.core.languages import LANGUAGES
+from apps.core.languages import language_choices
 
 
 class SignupProfileForm(forms.Form):
@@ -21,7 +21,7 @@ class SignupProfileForm(forms.Form):
     country = LazyTypedChoiceField(
         label=_("Country"), choices=[("", "---------"), *countries], required=False
     )
-    preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=LANGUAGES)
+    preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=language_choices)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,3 +41,7 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = ["name", "country", "preferred_language"]
         widgets = {"name": forms.TextInput(attrs={"autocomplete": "name"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["preferred_language"].choices = language_choices()

@@ -17,3 +17,10 @@ LANGUAGES: list[tuple[str, str]] = [
 LANGUAGE_CODES: tuple[str, ...] = tuple(code for code, _ in LANGUAGES)
 DEFAULT_LANGUAGE = "en"
 RTL_LANGUAGES: frozenset[str] = frozenset({"ar"})
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """Each language named in itself ("français", "العربيّة"), for pickers."""
+    from django.utils.translation import get_language_info
+
+    return [(code, get_language_info(code)["name_local"]) for code in LANGUAGE_CODES]

@@ -162,3 +162,9 @@ def test_failed_logins_are_rate_limited(client, learner, password):
     assert response.status_code == 200
     assert "Too many failed login attempts" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_language_choices_name_each_language_in_itself(client):
+    html = client.get("/en/accounts/signup/").content.decode()
+    for native in ["العربيّة", "français", "español", "Русский", "简体中文"]:
+        assert f">{native}</option>" in html

@@ -35,6 +35,7 @@ if settings.MEDIA_URL.startswith("/"):
 urlpatterns += i18n_patterns(
     path("accounts/", include("apps.accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("", include("apps.courses.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

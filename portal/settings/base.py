@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     # Project apps first so their templates override those of the libraries below.
     "apps.core",
     "apps.accounts",
+    "apps.courses",
     # Wagtail
     "wagtail_localize",
     "wagtail_localize.locales",

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from apps.courses.views import learner
+
+app_name = "courses"
+urlpatterns = [
+    path("learning/", learner.dashboard, name="dashboard"),
+    path("certificates/verify/", learner.certificate_verify, name="certificate_lookup"),
+    path("certificates/<str:code>/", learner.certificate_verify, name="certificate_verify"),
+    path("certificates/<str:code>/pdf/", learner.certificate_pdf, name="certificate_pdf"),
+]

@@ -30,7 +30,9 @@ def url_in_language(request: HttpRequest, url: str, language: str) -> str:
         except Resolver404:
             return home
         if match.url_name == "wagtail_serve":
-            page = Page.find_for_request(request, match.kwargs.get("path", ""))
+            # Wagtail's pattern captures the page path positionally.
+            route = match.kwargs.get("path") or (match.args[0] if match.args else "")
+            page = Page.find_for_request(request, route)
             return _page_url_in_language(request, page, language) or home
     try:
         with translation.override(language):

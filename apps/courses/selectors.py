@@ -106,7 +106,8 @@ class LearningGain:
 
 def learning_gain(enrolment: Enrolment, objectives: list | None = None) -> LearningGain:
     """First pre-assessment against the best post-assessment, overall and per objective."""
-    attempts = list(enrolment.attempts.filter(submitted_at__isnull=False))
+    # .all() and not .filter(): the dashboard prefetches attempts for many enrolments at once.
+    attempts = [a for a in enrolment.attempts.all() if a.submitted_at is not None]
     pre = next((a for a in attempts if a.kind == "pre"), None)
     posts = [a for a in attempts if a.kind == "post"]
     post = max(posts, key=lambda a: (a.score, -a.number)) if posts else None

@@ -11,6 +11,7 @@ def schedules_sync() -> None:
     every_minute, _ = IntervalSchedule.objects.get_or_create(
         every=HEARTBEAT_SECONDS, period=IntervalSchedule.SECONDS
     )
-    PeriodicTask.objects.get_or_create(
-        name="core.heartbeat", defaults={"task": "core.heartbeat", "interval": every_minute}
-    )
+    for task in ("core.heartbeat", "core.publish_scheduled"):
+        PeriodicTask.objects.get_or_create(
+            name=task, defaults={"task": task, "interval": every_minute}
+        )

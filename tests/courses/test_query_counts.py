@@ -24,13 +24,10 @@ def test_pages_do_not_grow_with_content(client, learner):
     small = course_tree_build(modules=1, lessons_per_module=1, slug="small")
     enrolment_create(user=learner, course=small.course)
     complete_lesson(client, small.lessons[0])
-    urls = lambda t: [
-        t.index.url,
-        t.course.url,
-        t.modules[0].url,
-        t.lessons[0].url,
-        "/en/learning/",
-    ]  # noqa: E731
+
+    def urls(t):
+        return [t.index.url, t.course.url, t.modules[0].url, t.lessons[0].url, "/en/learning/"]
+
     [_queries(client, url) for url in urls(small)]  # first visits record where the learner is
     before = [_queries(client, url) for url in urls(small)]
 

@@ -3,6 +3,8 @@ from django.core.management.base import BaseCommand
 from apps.accounts.demo import DEMO_LOGINS, DEMO_PASSWORD, demo_users_load
 from apps.core.demo import demo_home_pages_load
 from apps.core.schedules import schedules_sync
+from apps.courses.demo import demo_course_catalogue_load
+from apps.courses.editorial import course_workflow_sync
 
 
 class Command(BaseCommand):
@@ -13,6 +15,8 @@ class Command(BaseCommand):
             ("schedules", schedules_sync),
             ("home pages", demo_home_pages_load),
             ("demo users", demo_users_load),
+            ("course catalogue", demo_course_catalogue_load),
+            ("editorial workflow", course_workflow_sync),
         ]
         for label, step in steps:
             self.stdout.write(f"Loading {label}…")

@@ -39,7 +39,7 @@ MODEL_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
     LEARNER: [],
     COORDINATOR: [("accounts", "view_organisation_progress")],
     EDITOR: _ADMIN_ACCESS + _MEDIA_EDIT + _TRANSLATE,
-    REVIEWER: _ADMIN_ACCESS + _MEDIA_EDIT + _TRANSLATE,
+    REVIEWER: _ADMIN_ACCESS + _MEDIA_EDIT + _TRANSLATE + [("courses", "view_course_reports")],
     PARTNER: [("accounts", "manage_api_keys")],
 }
 

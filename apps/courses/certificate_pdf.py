@@ -152,14 +152,16 @@ def certificate_pdf_render(
         pdf.ln(3)
         # Long titles may wrap onto a second line rather than shrink below 16 pt.
         _text(pdf, course_title, _fit(pdf, course_title, 22, 16, width, "B"), style="B")
+        pdf.ln(6)
+        issued = _("Issued on %(date)s") % _isolated(date=formats.date_format(issued_on))
+        _text(pdf, issued, 12, direction=direction, color=GREY)
 
         # Bottom band: details on the reading side, the QR code on the other.
         qr_x = MARGIN if rtl else PAGE_W - MARGIN - QR_SIZE
         qr_y = PAGE_H - MARGIN - QR_SIZE
         _qr_draw(pdf, verify_url, qr_x, qr_y)
-        pdf.set_y(qr_y + 6)
+        pdf.set_y(qr_y + QR_SIZE - 12)
         details = [
-            _("Issued on %(date)s") % _isolated(date=formats.date_format(issued_on)),
             _("Verification code: %(code)s") % _isolated(code=code),
             _("Verify at %(url)s") % _isolated(url=verify_url),
         ]

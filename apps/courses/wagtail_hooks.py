@@ -1,8 +1,12 @@
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from apps.courses.models import GlossaryTerm
+from apps.courses.views.reports import course_statistics_view
 
 
 class GlossaryTermViewSet(SnippetViewSet):
@@ -16,3 +20,18 @@ class GlossaryTermViewSet(SnippetViewSet):
 
 
 register_snippet(GlossaryTermViewSet)
+
+
+@hooks.register("register_admin_urls")
+def register_statistics_url():
+    return [path("course-statistics/", course_statistics_view, name="course_statistics")]
+
+
+@hooks.register("register_reports_menu_item")
+def register_statistics_menu_item():
+    return MenuItem(
+        _("Course statistics"),
+        reverse("course_statistics"),
+        icon_name="table",
+        order=700,
+    )

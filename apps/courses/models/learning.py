@@ -18,6 +18,7 @@ class Enrolment(models.Model):
 
     class Meta:
         verbose_name = _("enrolment")
+        permissions = [("view_course_reports", _("Can see course statistics"))]
         constraints = [
             models.UniqueConstraint(fields=["user", "course_key"], name="courses_enrolment_unique")
         ]

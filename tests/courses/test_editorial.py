@@ -96,3 +96,41 @@ def test_editor_admin_pages_open_for_a_course(client, tree):
         "/django-admin/courses/certificate/",
     ]:
         assert client.get(url).status_code == 200, url
+
+
+def test_previews_render_for_every_page_type(rf, tree):
+    from django.contrib.auth.models import AnonymousUser
+
+    for page in [tree.index, tree.course, tree.modules[0], tree.lessons[0], tree.post]:
+        specific = page.specific
+        request = rf.get(specific.url)
+        request.user = AnonymousUser()
+        response = specific.serve_preview(request, specific.default_preview_mode)
+        if hasattr(response, "render"):
+            response.render()
+        assert response.status_code == 200, type(specific).__name__
+
+
+def test_staff_revoke_certificates_in_the_admin(client, enrolled, tree):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from apps.courses.models import Certificate
+
+    certificate = Certificate.objects.create(
+        enrolment=enrolled,
+        code="ABCD-EFGH-JKLM",
+        learner_name="Ana",
+        course_title="C",
+        language="en",
+    )
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    TOTP.activate(admin, generate_totp_secret())
+    client.force_login(admin)
+    response = client.post(
+        "/django-admin/courses/certificate/",
+        {"action": "revoke", "_selected_action": [certificate.pk]},
+    )
+    assert response.status_code == 302
+    certificate.refresh_from_db()
+    assert certificate.revoked_at is not None
+    assert "revoked" in client.get("/en/certificates/ABCD-EFGH-JKLM/").content.decode()

@@ -8,12 +8,13 @@ from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
-RICH_TEXT_FEATURES = ["h2", "h3", "h4", "bold", "italic", "link", "ol", "ul", "superscript"]
+RICH_TEXT_FEATURES = ["h2", "h3", "h4", "bold", "italic", "link", "ol", "ul", "superscript", "code"]
 
 
 class CitationBlock(blocks.StructBlock):
     """A primary source a lesson cites: shown as a numbered note after the text."""
 
+    number = blocks.IntegerBlock(label=_("Number in the text"), min_value=1)
     label = blocks.CharBlock(label=_("Short reference"), max_length=200)
     title = blocks.CharBlock(label=_("Full title of the source"), max_length=400)
     url = blocks.URLBlock(label=_("Link"), required=False)
@@ -105,7 +106,21 @@ class CaseStudyBlock(blocks.StructBlock):
         template = "courses/blocks/case_study.html"
 
 
+class CodeBlock(blocks.StructBlock):
+    """A worked command or program learners can copy and run (curl, Python…)."""
+
+    language = blocks.CharBlock(label=_("Language"), max_length=20, required=False)
+    code = blocks.TextBlock(label=_("Code"))
+
+    class Meta:
+        icon = "code"
+        template = "courses/blocks/code.html"
+
+
 class ChoiceBlock(blocks.StructBlock):
+    key = blocks.CharBlock(
+        label=_("Key"), max_length=20, required=False, help_text=_("Kept by the course sources.")
+    )
     text = blocks.CharBlock(label=_("Answer"), max_length=500)
     correct = blocks.BooleanBlock(label=_("Correct"), required=False)
     feedback = blocks.CharBlock(label=_("Feedback for this answer"), max_length=500, required=False)
@@ -119,6 +134,9 @@ class QuestionBlock(blocks.StructBlock):
     TRUE_FALSE = "true_false"
     NUMERIC = "numeric"
 
+    key = blocks.CharBlock(
+        label=_("Key"), max_length=20, required=False, help_text=_("Kept by the course sources.")
+    )
     kind = blocks.ChoiceBlock(
         label=_("Kind"),
         choices=[
@@ -170,6 +188,7 @@ class LessonBodyBlock(blocks.StreamBlock):
     callout = CalloutBlock(label=_("Callout"))
     glossary_term = GlossaryTermBlock(label=_("Glossary term"))
     case_study = CaseStudyBlock(label=_("Worked example or case study"))
+    code = CodeBlock(label=_("Code example"))
     knowledge_check = QuestionBlock(label=_("Knowledge check"))
 
 

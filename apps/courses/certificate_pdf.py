@@ -27,18 +27,19 @@ NAVY, GOLD, GREY = (16, 42, 84), (176, 136, 48), (80, 80, 80)
 FSI, PDI = "\u2068", "\u2069"
 
 
-def _fonts_add(pdf: FPDF, language: str) -> None:
-    """Register the fonts; characters the main font lacks are drawn from the others."""
+def _fonts_add(pdf: FPDF) -> None:
+    """Register the fonts; characters Noto Sans lacks are drawn from the others."""
     pdf.add_font("sans", "", FONTS / "NotoSans-Regular.ttf")
     pdf.add_font("sans", "B", FONTS / "NotoSans-Bold.ttf")
     pdf.add_font("arabic", "", FONTS / "NotoNaskhArabic-Regular.ttf")
     pdf.add_font("arabic", "B", FONTS / "NotoNaskhArabic-Bold.ttf")
-    # One weight only: a second CJK weight would add another 8 MB to the repository.
-    pdf.add_font("cjk", "", FONTS / "NotoSansCJKsc-Regular.otf")
-    main = "arabic" if language in RTL_LANGUAGES else "sans"
+    # One weight only: a second CJK weight would add another 12 MB to the repository.
+    pdf.add_font("cjk", "", FONTS / "NotoSansCJKsc-Regular.ttf")
+    # Noto Sans comes first even on Arabic pages: digits, spaces and punctuation then match
+    # the Latin text around them (a URL, a code), instead of switching fonts mid-URL.
     # exact_match=False: bold CJK text falls back to the regular CJK face rather than to boxes.
-    pdf.set_fallback_fonts([f for f in ("sans", "arabic", "cjk") if f != main], exact_match=False)
-    pdf.set_font(main)
+    pdf.set_fallback_fonts(["arabic", "cjk"], exact_match=False)
+    pdf.set_font("sans")
 
 
 def _isolated(**values: str) -> dict[str, str]:
@@ -126,7 +127,7 @@ def certificate_pdf_render(
         pdf.set_author(_("Orbital Commons"))
         # A fixed date instead of "now": the same certificate always gives the same bytes.
         pdf.set_creation_date(datetime.datetime.combine(issued_on, datetime.time(), datetime.UTC))
-        _fonts_add(pdf, language)
+        _fonts_add(pdf)
         pdf.add_page()
 
         pdf.set_draw_color(*NAVY)

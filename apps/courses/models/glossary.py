@@ -11,6 +11,9 @@ class GlossaryTerm(TranslatableMixin, index.Indexed, models.Model):
     term = models.CharField(_("term"), max_length=200)
     definition = models.TextField(_("definition"), max_length=2000)
     source = models.CharField(_("source"), max_length=300, blank=True)
+    # Where the term comes from in content/ (the course folder) and its place in glossary.yaml.
+    course_source = models.SlugField(max_length=80, blank=True, editable=False)
+    sort_order = models.PositiveIntegerField(default=0, editable=False)
 
     panels = [FieldPanel("term"), FieldPanel("definition"), FieldPanel("source")]
     search_fields = [index.SearchField("term"), index.AutocompleteField("term")]

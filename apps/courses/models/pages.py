@@ -52,6 +52,8 @@ class CoursePage(Page):
     estimated_minutes = models.PositiveIntegerField(
         _("estimated time (minutes)"), validators=[MinValueValidator(1)]
     )
+    # The course's folder in content/, set by import_courses and used by export_courses.
+    source_name = models.SlugField(max_length=80, blank=True, editable=False)
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand
 from apps.accounts.demo import DEMO_LOGINS, DEMO_PASSWORD, demo_users_load
 from apps.core.demo import demo_home_pages_load
 from apps.core.schedules import schedules_sync
-from apps.courses.demo import demo_course_catalogue_load
+from apps.courses.catalogue import catalogue_pages_ensure
 from apps.courses.editorial import course_workflow_sync
 
 
@@ -15,7 +15,7 @@ class Command(BaseCommand):
             ("schedules", schedules_sync),
             ("home pages", demo_home_pages_load),
             ("demo users", demo_users_load),
-            ("course catalogue", demo_course_catalogue_load),
+            ("course catalogue", catalogue_pages_ensure),
             ("editorial workflow", course_workflow_sync),
         ]
         for label, step in steps:

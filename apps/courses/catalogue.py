@@ -1,4 +1,4 @@
-"""Demo content for courses: the catalogue page in every language."""
+"""The course catalogue page, one per language, under each home page."""
 
 from django.db import transaction
 from django.utils import translation
@@ -22,7 +22,7 @@ def _texts(language: str) -> dict[str, str]:
 
 
 @transaction.atomic
-def demo_course_catalogue_load() -> CourseIndexPage:
+def catalogue_pages_ensure() -> CourseIndexPage:
     home = HomePage.objects.get(locale__language_code=DEFAULT_LANGUAGE)
     index = CourseIndexPage.objects.child_of(home).first()
     if index is None:

@@ -4,6 +4,7 @@ from apps.accounts.demo import DEMO_LOGINS, DEMO_PASSWORD, demo_users_load
 from apps.core.demo import demo_home_pages_load
 from apps.core.schedules import schedules_sync
 from apps.courses.catalogue import catalogue_pages_ensure
+from apps.courses.content.demo import demo_courses_load
 from apps.courses.editorial import course_workflow_sync
 
 
@@ -16,11 +17,14 @@ class Command(BaseCommand):
             ("home pages", demo_home_pages_load),
             ("demo users", demo_users_load),
             ("course catalogue", catalogue_pages_ensure),
+            ("courses from content/", demo_courses_load),
             ("editorial workflow", course_workflow_sync),
         ]
         for label, step in steps:
             self.stdout.write(f"Loading {label}…")
-            step()
+            result = step()
+            for failure in getattr(result, "failed", []):
+                self.stderr.write(f"  skipped {failure}")
         self.stdout.write(self.style.SUCCESS("Demo content loaded."))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for login in DEMO_LOGINS:

@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
 
+from apps.core.languages import RTL_LANGUAGES
+
 FONTS = Path(__file__).resolve().parent / "fonts"
-RTL_LANGUAGES = frozenset({"ar"})
 PAGE_W, PAGE_H, MARGIN = 297, 210, 22  # A4 landscape, in mm
 QR_SIZE = 34
 NAVY, GOLD, GREY = (16, 42, 84), (176, 136, 48), (80, 80, 80)

@@ -27,6 +27,7 @@ def question(text, objective, choices, kind="single", **extra):
         "type": "knowledge_check" if extra.pop("in_lesson", True) else "question",
         "id": str(uuid.uuid4()),
         "value": {
+            "key": "",
             "kind": kind,
             "question": f"<p>{text}</p>",
             "objective": objective,
@@ -34,7 +35,7 @@ def question(text, objective, choices, kind="single", **extra):
                 {
                     "type": "item",
                     "id": str(uuid.uuid4()),
-                    "value": {"text": t, "correct": c, "feedback": f},
+                    "value": {"key": "", "text": t, "correct": c, "feedback": f},
                 }
                 for t, c, f in choices
             ],

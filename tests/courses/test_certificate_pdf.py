@@ -93,6 +93,8 @@ def _fonts(page) -> dict[str, dict[int, Glyph]]:
     fonts = {}
     for key, ref in page["/Resources"]["/Font"].items():
         font = ref.get_object()
+        # TrueType fonts get plain Identity-H; a CID-keyed CFF font would get an embedded CMap,
+        # which pypdf and pdfminer misread (see apps/courses/fonts/README.md).
         assert font["/Encoding"] == "/Identity-H"
         cmap = font["/ToUnicode"].get_object().get_data().decode("ascii")
         assert "bfrange" not in cmap

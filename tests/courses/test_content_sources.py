@@ -21,12 +21,20 @@ def test_course_sources_are_valid(course):
 
 @pytest.mark.parametrize(
     ("course", "language"),
-    [(course, language) for course, languages in sorted(REQUIRED.items()) for language in languages],
+    [
+        (course, language)
+        for course, languages in sorted(REQUIRED.items())
+        for language in languages
+    ],
 )
 def test_required_translation_is_complete(course, language):
     english = CONTENT / course / "en"
     translated = CONTENT / course / language
     expected = sorted(p.relative_to(english) for p in english.rglob("*") if p.is_file())
-    present = sorted(p.relative_to(translated) for p in translated.rglob("*") if p.is_file()) if translated.exists() else []
+    present = (
+        sorted(p.relative_to(translated) for p in translated.rglob("*") if p.is_file())
+        if translated.exists()
+        else []
+    )
     missing = [str(p) for p in expected if p not in present]
     assert not missing, f"{course}/{language} lacks {len(missing)} file(s), e.g. {missing[:5]}"

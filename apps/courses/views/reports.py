@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from apps.accounts.models import Organisation
 from apps.core.charts import bar_chart
 from apps.courses.reports import course_statistics, organisation_progress
+from apps.courses.translation_status import translation_gaps
 
 # Spreadsheet programs run cells that start with these as formulas (CSV injection).
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -121,4 +122,18 @@ def course_statistics_view(request):
     )
     return render(
         request, "courses/admin/course_statistics.html", {"charts": charts, "overview": overview}
+    )
+
+
+def translation_status_view(request):
+    """Per language: course pages not yet translated, or changed in English since."""
+    if not request.user.has_perm("wagtailadmin.access_admin"):
+        raise PermissionDenied
+    gaps = translation_gaps()
+    languages: dict[str, dict] = {}
+    for gap in gaps:
+        entry = languages.setdefault(gap.language, {"missing": [], "outdated": []})
+        entry[gap.status].append(gap)
+    return render(
+        request, "courses/admin/translation_status.html", {"languages": sorted(languages.items())}
     )

@@ -29,6 +29,7 @@ def catalogue_context(request, index) -> dict:
     form = CatalogueFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     current = Locale.get_active()
+    names = dict(language_choices())
     versions: dict = {}
     for course in CoursePage.objects.live().select_related("locale").order_by("path"):
         versions.setdefault(course.translation_key, []).append(course)
@@ -42,7 +43,7 @@ def catalogue_context(request, index) -> dict:
             continue
         if filters.get("level") and shown.level != filters["level"]:
             continue
-        cards.append({"course": shown, "languages": languages})
+        cards.append({"course": shown, "languages": languages, "language_names": [names[c] for c in languages]})
     enrolled = set()
     if request.user.is_authenticated:
         enrolled = set(

@@ -43,7 +43,13 @@ def catalogue_context(request, index) -> dict:
             continue
         if filters.get("level") and shown.level != filters["level"]:
             continue
-        cards.append({"course": shown, "languages": languages, "language_names": [names[c] for c in languages]})
+        cards.append(
+            {
+                "course": shown,
+                "languages": languages,
+                "language_names": [names[c] for c in languages],
+            }
+        )
     enrolled = set()
     if request.user.is_authenticated:
         enrolled = set(

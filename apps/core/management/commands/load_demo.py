@@ -11,13 +11,18 @@ from apps.courses.editorial import course_workflow_sync
 class Command(BaseCommand):
     help = "Load the demo content, data and users. Idempotent: a second run changes nothing."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--skip-courses", action="store_true", help="do not import the courses in content/"
+        )
+
+    def handle(self, *args, skip_courses=False, **options):
         steps = [
             ("schedules", schedules_sync),
             ("home pages", demo_home_pages_load),
             ("demo users", demo_users_load),
             ("course catalogue", catalogue_pages_ensure),
-            ("courses from content/", demo_courses_load),
+            *([] if skip_courses else [("courses from content/", demo_courses_load)]),
             ("editorial workflow", course_workflow_sync),
         ]
         for label, step in steps:

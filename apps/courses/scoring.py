@@ -34,7 +34,8 @@ def answer_parse(question, *, choices: list[str], number: str | None) -> Answer:
     """Check a submitted answer against the question's own options; raise InvalidAnswer if not."""
     kind = question["kind"]
     if kind == QuestionBlock.NUMERIC:
-        raw = (number or "").strip().replace(",", ".")
+        # Learners write numbers as their language does: "35 986", "1,2", "35\u202f986".
+        raw = "".join((number or "").split()).replace("\u202f", "").replace(",", ".")
         if not raw or len(raw) > MAX_NUMERIC_LENGTH:
             raise InvalidAnswer()
         try:

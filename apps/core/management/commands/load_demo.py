@@ -6,6 +6,7 @@ from apps.core.schedules import schedules_sync
 from apps.courses.catalogue import catalogue_pages_ensure
 from apps.courses.content.demo import demo_courses_load
 from apps.courses.editorial import course_workflow_sync
+from apps.datasets.demo import demo_datasets_load
 
 
 class Command(BaseCommand):
@@ -24,6 +25,7 @@ class Command(BaseCommand):
             ("course catalogue", catalogue_pages_ensure),
             *([] if skip_courses else [("courses from content/", demo_courses_load)]),
             ("editorial workflow", course_workflow_sync),
+            ("datasets from the real data", demo_datasets_load),
         ]
         for label, step in steps:
             self.stdout.write(f"Loading {label}…")

@@ -1,0 +1,162 @@
+"""Publishing a new release: diff against the current records, write only what changed, all
+in one transaction, so readers see the old release or the new one and never a mix."""
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import orjson
+from django.db import transaction
+from django.db.models import Max
+
+from apps.datasets.ingest.parse import PARSERS
+from apps.datasets.ingest.validate import Invalid, Rejection, elements_clean, satcat_clean
+from apps.datasets.models import Dataset, ElementSet, Release, SpaceObject
+
+BATCH = 2000
+
+
+@dataclass
+class IngestResult:
+    received: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    withdrawn: int = 0
+    release: Release | None = None
+
+    @property
+    def valid(self) -> int:
+        return self.received - len(self.rejected)
+
+
+def _model_and_cleaner(dataset: Dataset):
+    if dataset.kind == Dataset.Kind.SPACE_OBJECTS:
+        return SpaceObject, satcat_clean
+    return ElementSet, elements_clean
+
+
+def content_hash(record: dict) -> str:
+    return hashlib.md5(
+        orjson.dumps(record, option=orjson.OPT_SORT_KEYS), usedforsecurity=False
+    ).hexdigest()
+
+
+def records_clean(
+    dataset: Dataset, raw_records: Iterable[tuple[int, dict]], result: IngestResult
+) -> Iterator[dict]:
+    """Validate one record at a time; rejections are kept with field, reason and raw text."""
+    _, clean = _model_and_cleaner(dataset)
+    seen: set[int] = set()
+    for position, raw in raw_records:
+        result.received += 1
+        try:
+            if "_error" in raw:
+                raise Invalid("record", raw["_error"])
+            record = clean(raw)
+            if record["norad_cat_id"] in seen:
+                raise Invalid("norad_cat_id", "duplicate of an earlier record in this payload")
+        except Invalid as error:
+            text = orjson.dumps(raw, default=str).decode()[:500]
+            result.rejected.append(Rejection(position, error.field, error.reason, text))
+            continue
+        seen.add(record["norad_cat_id"])
+        yield record
+
+
+def release_publish(
+    dataset: Dataset,
+    records: Iterable[dict],
+    *,
+    result: IngestResult,
+    source: str,
+    source_detail: str = "",
+    full_snapshot: bool = True,
+) -> IngestResult:
+    """Write a new release if anything changed; an unchanged payload writes nothing."""
+    model, _ = _model_and_cleaner(dataset)
+    current = dict(
+        model.objects.filter(dataset=dataset, superseded_in__isnull=True).values_list(
+            "norad_cat_id", "content_hash"
+        )
+    )
+    current_pk = None  # loaded only if something is superseded
+    new_rows: list[dict] = []
+    superseded: list[int] = []
+    seen: set[int] = set()
+    for record in records:
+        norad = record["norad_cat_id"]
+        seen.add(norad)
+        digest = content_hash(record)
+        if norad not in current:
+            result.added += 1
+        elif current[norad] != digest:
+            result.changed += 1
+            superseded.append(norad)
+        else:
+            result.unchanged += 1
+            continue
+        new_rows.append({**record, "content_hash": digest})
+        current[norad] = digest
+    withdrawn = [norad for norad in current if norad not in seen] if full_snapshot else []
+    result.withdrawn = len(withdrawn)
+    if not new_rows and not withdrawn:
+        return result
+    with transaction.atomic():
+        # Lock the dataset row: two publishers of one dataset queue up instead of racing.
+        Dataset.objects.select_for_update().get(pk=dataset.pk)
+        number = (Release.objects.filter(dataset=dataset).aggregate(n=Max("number"))["n"] or 0) + 1
+        for norad in withdrawn:
+            current.pop(norad)
+        checksum = hashlib.sha256(orjson.dumps(sorted(current.items()))).hexdigest()
+        release = Release.objects.create(
+            dataset=dataset,
+            number=number,
+            checksum=checksum,
+            record_count=len(current),
+            added=result.added,
+            changed=result.changed,
+            withdrawn=result.withdrawn,
+            source=source,
+            source_detail=source_detail[:300],
+        )
+        ending = superseded + withdrawn
+        if ending:
+            current_pk = model.objects.filter(dataset=dataset, superseded_in__isnull=True)
+            for start in range(0, len(ending), BATCH):
+                current_pk.filter(norad_cat_id__in=ending[start : start + BATCH]).update(
+                    superseded_in=release
+                )
+        model.objects.bulk_create(
+            (model(dataset=dataset, appeared_in=release, **row) for row in new_rows),
+            batch_size=BATCH,
+        )
+    result.release = release
+    return result
+
+
+def file_load(
+    dataset: Dataset,
+    streams: list[tuple],
+    *,
+    source_detail: str = "",
+    full_snapshot: bool = True,
+    progress=None,
+) -> IngestResult:
+    """Parse, validate and publish files as one new release (the same path as partner syncs).
+
+    `streams` is [(binary stream, format name)]; together they are one snapshot."""
+    result = IngestResult()
+    raw = (item for stream, format_name in streams for item in PARSERS[format_name](stream))
+    if progress is not None:
+        raw = progress(raw)
+    records = records_clean(dataset, raw, result)
+    return release_publish(
+        dataset,
+        records,
+        result=result,
+        source=Release.Source.FILE,
+        source_detail=source_detail,
+        full_snapshot=full_snapshot,
+    )

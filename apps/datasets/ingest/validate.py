@@ -1,0 +1,258 @@
+"""Turning raw records into clean ones, or into rejections that say which field and why."""
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from sgp4 import omm
+from sgp4.api import Satrec
+
+COSPAR_ID = re.compile(r"^\d{4}-\d{3}[A-Z]{1,3}$")
+MAX_NORAD = 999_999_999
+EARLIEST_EPOCH = datetime(1957, 10, 4, tzinfo=UTC)
+GEO_ALTITUDE_KM = 35_786.0
+MAX_TLE_SATNUM = 339_999  # beyond Alpha-5, sgp4 cannot parse the number (it is not used)
+
+
+@dataclass(frozen=True)
+class Rejection:
+    position: int
+    field: str
+    reason: str
+    raw: str
+
+
+class Invalid(ValueError):
+    def __init__(self, field: str, reason: str):
+        self.field, self.reason = field, reason
+        super().__init__(f"{field}: {reason}")
+
+
+def _float(
+    raw: dict, key: str, *, required=True, low=None, high=None, low_open=False
+) -> float | None:
+    value = raw.get(key)
+    if value in (None, ""):
+        if required:
+            raise Invalid(key, "missing")
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError) as exc:
+        raise Invalid(key, f"not a number: {str(value)[:40]!r}") from exc
+    if not math.isfinite(number):
+        raise Invalid(key, "not a finite number")
+    if low is not None and (number <= low if low_open else number < low):
+        raise Invalid(key, f"below {low}")
+    if high is not None and number > high:
+        raise Invalid(key, f"above {high}")
+    return number
+
+
+def _norad(raw: dict) -> int:
+    value = raw.get("norad_cat_id")
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError) as exc:
+        raise Invalid("norad_cat_id", f"not a catalogue number: {str(value)[:40]!r}") from exc
+    if not 1 <= number <= MAX_NORAD:
+        raise Invalid("norad_cat_id", "outside 1 to 999999999")
+    return number
+
+
+def _cospar(raw: dict, *, required=False) -> str:
+    value = str(raw.get("object_id") or "").strip().upper()
+    if not value:
+        if required:
+            raise Invalid("object_id", "missing")
+        return ""
+    if not COSPAR_ID.match(value):
+        raise Invalid("object_id", f"not a COSPAR designator (YYYY-NNNA): {value[:20]!r}")
+    return value
+
+
+def _date(raw: dict, key: str) -> date | None:
+    value = str(raw.get(key) or "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError as exc:
+        raise Invalid(key, f"not a date: {value[:20]!r}") from exc
+
+
+def _text(raw: dict, key: str, length: int) -> str:
+    value = str(raw.get(key) or "").strip()
+    if len(value) > length:
+        raise Invalid(key, f"longer than {length} characters")
+    return value
+
+
+def satcat_clean(raw: dict) -> dict:
+    """One SATCAT row. Empty fields are unknown (None), never invented."""
+    return {
+        "norad_cat_id": _norad(raw),
+        "object_name": _text(raw, "object_name", 100) or "",
+        "object_id": _cospar(raw),
+        "object_type": _text(raw, "object_type", 10),
+        "ops_status_code": _text(raw, "ops_status_code", 5),
+        "owner": _text(raw, "owner", 10),
+        "launch_date": _date(raw, "launch_date"),
+        "launch_site": _text(raw, "launch_site", 10),
+        "decay_date": _date(raw, "decay_date"),
+        "period": _float(raw, "period", required=False, low=0),
+        "inclination": _float(raw, "inclination", required=False, low=0, high=180),
+        "apogee": _float(raw, "apogee", required=False),
+        "perigee": _float(raw, "perigee", required=False),
+        "rcs": _float(raw, "rcs", required=False, low=0),
+        "data_status_code": _text(raw, "data_status_code", 5),
+        "orbit_center": _text(raw, "orbit_center", 5),
+        "orbit_type": _text(raw, "orbit_type", 5),
+    }
+
+
+def _epoch(raw: dict) -> datetime:
+    value = str(raw.get("epoch") or "").strip()
+    try:
+        epoch = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise Invalid("epoch", f"not an ISO 8601 time: {value[:30]!r}") from exc
+    if epoch.tzinfo is None:
+        epoch = epoch.replace(tzinfo=UTC)
+    if not EARLIEST_EPOCH <= epoch <= datetime.now(UTC) + timedelta(days=60):
+        raise Invalid("epoch", "before 1957 or far in the future")
+    return epoch
+
+
+def tle_checksum_ok(line: str) -> bool:
+    digits = sum(int(c) for c in line[:68] if c.isdigit()) + line[:68].count("-")
+    return line[68:69].isdigit() and digits % 10 == int(line[68])
+
+
+def tle_to_omm(raw: dict) -> dict:
+    """Read a TLE into OMM fields with sgp4, after checking both line checksums."""
+    line1, line2 = raw["tle_line1"], raw["tle_line2"]
+    for key, line in (("tle_line1", line1), ("tle_line2", line2)):
+        if len(line) < 69:
+            raise Invalid(key, "shorter than 69 characters")
+        if not tle_checksum_ok(line):
+            raise Invalid(key, "checksum does not match")
+    if line1[2:7] != line2[2:7]:
+        raise Invalid("tle_line2", "catalogue number differs from line 1")
+    try:
+        sat = Satrec.twoline2rv(line1, line2)
+    except (ValueError, IndexError) as exc:
+        raise Invalid("tle_line1", f"unreadable: {exc}") from exc
+    year = int(line1[18:20])
+    year += 2000 if year < 57 else 1900
+    epoch = datetime(year, 1, 1, tzinfo=UTC) + timedelta(days=float(line1[20:32]) - 1)
+    designator = line1[9:17].strip()
+    object_id = ""
+    if designator:
+        launch_year = int(designator[:2])
+        launch_year += 2000 if launch_year < 57 else 1900
+        object_id = f"{launch_year}-{designator[2:5]}{designator[5:]}"
+    minutes_per_day = 1440.0
+    return {
+        "norad_cat_id": sat.satnum,
+        "object_name": raw.get("tle_line0", ""),
+        "object_id": object_id,
+        "epoch": epoch.isoformat(),
+        "mean_motion": sat.no_kozai * minutes_per_day / (2 * math.pi),
+        "eccentricity": sat.ecco,
+        "inclination": math.degrees(sat.inclo),
+        "ra_of_asc_node": math.degrees(sat.nodeo),
+        "arg_of_pericenter": math.degrees(sat.argpo),
+        "mean_anomaly": math.degrees(sat.mo),
+        "ephemeris_type": int(line1[62]) if line1[62].isdigit() else 0,
+        "classification_type": line1[7],
+        "element_set_no": int(line1[64:68]),
+        "rev_at_epoch": int(line2[63:68]),
+        "bstar": sat.bstar,
+        "mean_motion_dot": sat.ndot * minutes_per_day**2 / (2 * math.pi),
+        "mean_motion_ddot": sat.nddot * minutes_per_day**3 / (2 * math.pi),
+    }
+
+
+def elements_clean(raw: dict) -> dict:
+    """One OMM record (from JSON, CSV or a TLE) with its derived values."""
+    if "tle_line1" in raw:
+        raw = tle_to_omm(raw)
+    norad = _norad(raw)
+    record = {
+        "norad_cat_id": norad,
+        "object_name": _text(raw, "object_name", 100),
+        "object_id": _cospar(raw),
+        "epoch": _epoch(raw),
+        "mean_motion": _float(raw, "mean_motion", low=0, low_open=True, high=20),
+        "eccentricity": _float(raw, "eccentricity", low=0, high=0.9999999),
+        "inclination": _float(raw, "inclination", low=0, high=180),
+        "ra_of_asc_node": _float(raw, "ra_of_asc_node", low=0, high=360),
+        "arg_of_pericenter": _float(raw, "arg_of_pericenter", low=0, high=360),
+        "mean_anomaly": _float(raw, "mean_anomaly", low=0, high=360),
+        "ephemeris_type": int(_float(raw, "ephemeris_type", required=False) or 0),
+        "classification_type": (_text(raw, "classification_type", 1) or "U"),
+        "element_set_no": int(_float(raw, "element_set_no", required=False, low=0) or 0),
+        "rev_at_epoch": int(_float(raw, "rev_at_epoch", required=False, low=0) or 0),
+        "bstar": _float(raw, "bstar", required=False) or 0.0,
+        "mean_motion_dot": _float(raw, "mean_motion_dot", required=False) or 0.0,
+        "mean_motion_ddot": _float(raw, "mean_motion_ddot", required=False) or 0.0,
+    }
+    record.update(derive(record))
+    return record
+
+
+def derive(record: dict) -> dict:
+    """Semi-major axis, altitudes, period, regime and IADC protected regions, from sgp4."""
+    fields = {
+        "OBJECT_NAME": record["object_name"],
+        "OBJECT_ID": record["object_id"],
+        "EPOCH": record["epoch"].strftime("%Y-%m-%dT%H:%M:%S.%f"),
+        "MEAN_MOTION": record["mean_motion"],
+        "ECCENTRICITY": record["eccentricity"],
+        "INCLINATION": record["inclination"],
+        "RA_OF_ASC_NODE": record["ra_of_asc_node"],
+        "ARG_OF_PERICENTER": record["arg_of_pericenter"],
+        "MEAN_ANOMALY": record["mean_anomaly"],
+        "EPHEMERIS_TYPE": record["ephemeris_type"],
+        "CLASSIFICATION_TYPE": record["classification_type"],
+        "NORAD_CAT_ID": record["norad_cat_id"] if record["norad_cat_id"] <= MAX_TLE_SATNUM else 0,
+        "ELEMENT_SET_NO": record["element_set_no"],
+        "REV_AT_EPOCH": record["rev_at_epoch"],
+        "BSTAR": record["bstar"],
+        "MEAN_MOTION_DOT": record["mean_motion_dot"],
+        "MEAN_MOTION_DDOT": record["mean_motion_ddot"],
+    }
+    sat = Satrec()
+    try:
+        omm.initialize(sat, fields)
+    except (ValueError, KeyError) as exc:
+        raise Invalid("mean_motion", f"sgp4 cannot use these elements: {exc}") from exc
+    radius = sat.radiusearthkm
+    semimajor = sat.a * radius
+    perigee = sat.altp * radius
+    apogee = sat.alta * radius
+    if record["eccentricity"] >= 0.25:
+        regime = "HEO"
+    elif apogee < 2000:
+        regime = "LEO"
+    elif perigee >= GEO_ALTITUDE_KM - 500 and apogee <= GEO_ALTITUDE_KM + 500:
+        regime = "GEO"
+    else:
+        regime = "MEO"
+    return {
+        "semimajor_axis": round(semimajor, 3),
+        "period": round(1440.0 / record["mean_motion"], 4),
+        "perigee_altitude": round(perigee, 3),
+        "apogee_altitude": round(apogee, 3),
+        "regime": regime,
+        # IADC: the LEO region is the shell up to 2000 km; the GEO region is GEO altitude
+        # ±200 km within ±15° latitude. An orbit is "in" a region if it passes through it.
+        "in_leo_protected_region": perigee <= 2000,
+        "in_geo_protected_region": (
+            perigee <= GEO_ALTITUDE_KM + 200
+            and apogee >= GEO_ALTITUDE_KM - 200
+            and min(record["inclination"], 180 - record["inclination"]) <= 15
+        ),
+    }

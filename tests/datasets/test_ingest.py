@@ -1,0 +1,188 @@
+import io
+import math
+
+import pytest
+from sgp4.api import Satrec
+
+from apps.datasets.ingest.apply import file_load
+from apps.datasets.models import ElementSet, Release, SpaceObject
+
+pytestmark = pytest.mark.django_db
+
+ISS_TLE = (
+    "ISS (ZARYA)\n"
+    "1 25544U 98067A   26150.51748228  .00011776  00000+0  21767-3 0  9998\n"
+    "2 25544  51.6337  27.5746 0007245 114.7080 245.4664 15.49496548569014\n"
+)
+
+
+def _load(dataset, text: str | bytes, fmt: str, **kwargs):
+    data = text.encode() if isinstance(text, str) else text
+    return file_load(dataset, [(io.BytesIO(data), fmt)], **kwargs)
+
+
+def test_satcat_extract_loads_with_unknowns_left_empty(datasets, real):
+    catalogue, _ = datasets
+    data = (real / "satcat" / "celestrak_satcat_extract_2026-07-03.csv").read_bytes()
+    result = _load(catalogue, data, "satcat_csv")
+    assert (result.received, result.valid, len(result.rejected)) == (507, 507, 0)
+    assert result.release.number == 1 and result.release.record_count == 507
+    sputnik = SpaceObject.objects.get(norad_cat_id=2)
+    assert (
+        sputnik.object_name,
+        sputnik.object_id,
+        sputnik.rcs,
+        sputnik.decay_date.isoformat(),
+    ) == (
+        "SPUTNIK 1",
+        "1957-001B",
+        None,
+        "1958-01-03",
+    )
+
+
+def test_element_sets_are_derived_with_sgp4(datasets):
+    _, elements = datasets
+    _load(elements, ISS_TLE, "tle")
+    iss = ElementSet.objects.get(norad_cat_id=25544)
+    sat = Satrec.twoline2rv(*ISS_TLE.splitlines()[1:])
+    assert iss.object_id == "1998-067A" and iss.object_name == "ISS (ZARYA)"
+    assert math.isclose(iss.mean_motion, 15.49496548, rel_tol=1e-9)
+    assert math.isclose(iss.semimajor_axis, sat.a * sat.radiusearthkm, rel_tol=1e-6)
+    assert 400 < iss.perigee_altitude < iss.apogee_altitude < 440
+    assert (iss.regime, iss.in_leo_protected_region, iss.in_geo_protected_region) == (
+        "LEO",
+        True,
+        False,
+    )
+    assert iss.epoch.isoformat().startswith("2026-05-30T12:25")
+
+
+def test_all_real_element_files_validate(datasets, real):
+    _, elements = datasets
+    streams = [(p.open("rb"), "tle") for p in sorted((real / "tle").glob("*.tle"))]
+    result = file_load(elements, streams)
+    # Every record is valid; the only rejections are objects listed in two CelesTrak groups.
+    assert {r.reason for r in result.rejected} == {"duplicate of an earlier record in this payload"}
+    assert result.added == len({r.norad_cat_id for r in ElementSet.objects.all()})
+    regimes = set(ElementSet.objects.values_list("regime", flat=True))
+    assert regimes == {"LEO", "MEO", "GEO", "HEO"}
+    geo = ElementSet.objects.filter(regime="GEO", in_geo_protected_region=True).count()
+    assert geo > 400
+
+
+def test_unchanged_payload_writes_nothing_and_changes_make_a_release(datasets):
+    _, elements = datasets
+    first = _load(elements, ISS_TLE, "tle")
+    again = _load(elements, ISS_TLE, "tle")
+    assert again.release is None and again.unchanged == 1
+    assert Release.objects.count() == 1
+    newer = ISS_TLE.replace("26150.51748228", "26151.51748228").replace("0  9998", "0  9999")
+    changed = _load(elements, newer, "tle")
+    assert changed.release.number == 2 and changed.changed == 1
+    versions = ElementSet.objects.filter(norad_cat_id=25544).order_by("appeared_in__number")
+    assert [v.superseded_in_id for v in versions] == [changed.release.pk, None]
+    assert first.release.pk == versions[0].appeared_in_id
+
+
+def test_full_snapshot_withdraws_and_incremental_keeps(datasets):
+    _, elements = datasets
+    two = ISS_TLE + (
+        "POISK\n"
+        "1 36086U 09060A   26150.51748228  .00011776  00000+0  21767-3 0  9996\n"
+        "2 36086  51.6337  27.5746 0007245 114.7080 245.4664 15.49496548568993\n"
+    )
+    _load(elements, two, "tle")
+    incremental = _load(elements, ISS_TLE, "tle", full_snapshot=False)
+    assert incremental.release is None and incremental.withdrawn == 0
+    snapshot = _load(elements, ISS_TLE, "tle")
+    assert snapshot.withdrawn == 1 and snapshot.release.record_count == 1
+    assert ElementSet.objects.get(norad_cat_id=36086).superseded_in == snapshot.release
+
+
+@pytest.mark.parametrize(
+    ("mutation", "field"),
+    [
+        (lambda t: t.replace("0  9998", "0  9997"), "tle_line1"),  # checksum
+        (lambda t: t.replace("0007245", "0007246"), "tle_line2"),  # checksum
+        (lambda t: t.replace("2 25544", "2 25545"), "tle_line2"),
+        (lambda t: t.rsplit("\n", 2)[0] + "\n", "record"),  # line 2 missing
+    ],
+)
+def test_bad_tles_are_rejected_with_reasons(datasets, mutation, field):
+    _, elements = datasets
+    result = _load(elements, mutation(ISS_TLE), "tle")
+    assert [r.field for r in result.rejected] == [field]
+    assert result.release is None and ElementSet.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "field"),
+    [
+        ("ECCENTRICITY", 1.5, "eccentricity"),
+        ("INCLINATION", 181, "inclination"),
+        ("MEAN_MOTION", 0, "mean_motion"),
+        ("MEAN_MOTION", "fast", "mean_motion"),
+        ("EPOCH", "1900-01-01T00:00:00", "epoch"),
+        ("EPOCH", "yesterday", "epoch"),
+        ("NORAD_CAT_ID", 1_000_000_000, "norad_cat_id"),
+        ("NORAD_CAT_ID", "abc", "norad_cat_id"),
+        ("OBJECT_ID", "ISS", "object_id"),
+        ("MEAN_MOTION", "NaN", "mean_motion"),
+    ],
+)
+def test_bad_omm_values_are_rejected_and_good_ones_kept(datasets, real, key, value, field):
+    import orjson
+
+    _, elements = datasets
+    records = orjson.loads(
+        (real / "gp_json" / "celestrak_gp_stations_2025-05-25.json").read_bytes()
+    )
+    records[0][key] = value
+    result = _load(elements, orjson.dumps(records), "omm_json")
+    assert [(r.position, r.field) for r in result.rejected] == [(1, field)]
+    assert result.valid == len(records) - 1
+    assert result.received == result.valid + len(result.rejected)
+    assert result.valid == result.added + result.changed + result.unchanged
+
+
+def test_nine_digit_catalogue_numbers(datasets, real):
+    import orjson
+
+    _, elements = datasets
+    records = orjson.loads(
+        (real / "gp_json" / "celestrak_gp_stations_2025-05-25.json").read_bytes()
+    )[:1]
+    records[0]["NORAD_CAT_ID"] = 270_000_123
+    _load(elements, orjson.dumps(records), "omm_json")
+    assert ElementSet.objects.get().norad_cat_id == 270_000_123
+
+
+def test_duplicates_inside_one_payload(datasets):
+    _, elements = datasets
+    result = _load(elements, ISS_TLE + ISS_TLE, "tle")
+    assert [(r.field, r.reason) for r in result.rejected] == [
+        ("norad_cat_id", "duplicate of an earlier record in this payload")
+    ]
+
+
+@pytest.mark.parametrize("payload", [b"{}", b"not json", b"[1, 2]", b"\xff\xfe"])
+def test_malformed_json(datasets, payload):
+    _, elements = datasets
+    try:
+        result = _load(elements, payload, "omm_json")
+    except ValueError:
+        assert ElementSet.objects.count() == 0
+        return
+    assert result.release is None and len(result.rejected) == result.received
+
+
+def test_load_dataset_command(datasets, real, capsys):
+    from django.core.management import call_command
+
+    files = [str(p) for p in sorted((real / "tle").glob("*debris*"))]
+    call_command("load_dataset", "element-sets", *files, no_progress=True)
+    call_command("load_dataset", "element-sets", *files, no_progress=True)
+    out = capsys.readouterr().out.splitlines()
+    assert "added 1380" in out[0] and "release 1" in out[0]
+    assert "unchanged 1380" in out[1] and "no change" in out[1]

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "apps.core",
     "apps.accounts",
     "apps.courses",
+    "apps.datasets",
     # Wagtail
     "wagtail_localize",
     "wagtail_localize.locales",
@@ -278,5 +279,6 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # Wagtail 8 runs its search/reference-index tasks inline; one INFO line each is noise.
         "django_tasks": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},  # subsetting fonts for certificates is chatty
     },
 }

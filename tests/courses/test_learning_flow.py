@@ -133,3 +133,26 @@ def test_only_one_assessment_of_each_kind(tree):
     duplicate.depth = tree.course.depth + 1
     with pytest.raises(ValidationError):
         duplicate.clean()
+
+
+def test_certificate_pdf_download(client, enrolled, tree):
+    import io
+
+    from pypdf import PdfReader
+
+    for lesson in tree.lessons:
+        complete_lesson(client, lesson)
+    take_assessment(client, tree.post, right=True)
+    certificate = Certificate.objects.get(enrolment=enrolled)
+    response = client.get(f"/en/certificates/{certificate.code}/pdf/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    assert "Ana Learner" in text and certificate.code in text
+    assert f"/en/certificates/{certificate.code}/" in text
+    # Someone else's certificate is not theirs to download.
+    client.logout()
+    assert client.get(f"/en/certificates/{certificate.code}/pdf/").status_code == 302
+    from tests.accounts.factories import UserFactory
+
+    client.force_login(UserFactory())
+    assert client.get(f"/en/certificates/{certificate.code}/pdf/").status_code == 404

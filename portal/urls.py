@@ -15,6 +15,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("health/", core_views.health, name="health"),
+    path("api/", include("apps.api.urls")),
     path("i18n/switch/", core_views.language_switch, name="language_switch"),
     path("admin/login/", core_views.admin_login_redirect, name="wagtailadmin_login_redirect"),
     path("admin/", include(wagtailadmin_urls)),
@@ -39,3 +40,6 @@ urlpatterns += i18n_patterns(
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )
+
+
+handler404 = "apps.core.views.page_not_found"

@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils.translation import get_language
 
 
 class LanguageCookieMiddleware:
@@ -25,3 +27,25 @@ class LanguageCookieMiddleware:
                 samesite=settings.LANGUAGE_COOKIE_SAMESITE,
             )
         return response
+
+
+class PortalLocaleMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware, except that it never redirects a 404 of the API, the admin,
+    health checks or files to a language-prefixed address (Wagtail's catch-all would accept
+    any such address, turning API errors into redirects)."""
+
+    UNPREFIXED = (
+        "/api/",
+        "/admin/",
+        "/django-admin/",
+        "/health/",
+        "/static/",
+        "/media/",
+        "/documents/",
+    )
+
+    def process_response(self, request, response):
+        if request.path_info.startswith(self.UNPREFIXED):
+            response.headers.setdefault("Content-Language", get_language())
+            return response
+        return super().process_response(request, response)

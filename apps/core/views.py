@@ -60,3 +60,21 @@ def admin_login_redirect(request: HttpRequest) -> HttpResponse:
 
 def home_redirect(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(f"/{translation.get_language()}/")
+
+
+def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    """API clients get problem+json; people get the translated page."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse(
+            {
+                "type": "about:blank",
+                "title": "Not found",
+                "status": 404,
+                "detail": "No such API endpoint. See /api/docs/.",
+            },
+            status=404,
+            content_type="application/problem+json",
+        )
+    from django.views.defaults import page_not_found as default_page_not_found
+
+    return default_page_not_found(request, exception)

@@ -2,8 +2,6 @@
 
 from .base import *  # noqa: F403
 
-DEBUG = True
-
 # `make run` serves static files through WhiteNoise straight from the apps, no collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -141,38 +141,54 @@ def tle_to_omm(raw: dict) -> dict:
     if line1[2:7] != line2[2:7]:
         raise Invalid("tle_line2", "catalogue number differs from line 1")
     try:
-        sat = Satrec.twoline2rv(line1, line2)
+        sat = Satrec.twoline2rv(line1, line2)  # proves sgp4 can read it; also decodes Alpha-5
+        fields = {
+            "inclination": float(line2[8:16]),
+            "ra_of_asc_node": float(line2[17:25]),
+            "eccentricity": float("0." + line2[26:33].strip()),
+            "arg_of_pericenter": float(line2[34:42]),
+            "mean_anomaly": float(line2[43:51]),
+            "mean_motion": float(line2[52:63]),
+            "rev_at_epoch": int(line2[63:68].strip() or 0),
+            "mean_motion_dot": float(line1[33:43]),
+            "mean_motion_ddot": _tle_exponent(line1[44:52]),
+            "bstar": _tle_exponent(line1[53:61]),
+            "element_set_no": int(line1[64:68].strip() or 0),
+            "ephemeris_type": int(line1[62]) if line1[62].isdigit() else 0,
+        }
+        day = float(line1[20:32])
     except (ValueError, IndexError) as exc:
         raise Invalid("tle_line1", f"unreadable: {exc}") from exc
     year = int(line1[18:20])
     year += 2000 if year < 57 else 1900
-    epoch = datetime(year, 1, 1, tzinfo=UTC) + timedelta(days=float(line1[20:32]) - 1)
+    epoch = datetime(year, 1, 1, tzinfo=UTC) + timedelta(days=day - 1)
     designator = line1[9:17].strip()
     object_id = ""
     if designator:
         launch_year = int(designator[:2])
         launch_year += 2000 if launch_year < 57 else 1900
         object_id = f"{launch_year}-{designator[2:5]}{designator[5:]}"
-    minutes_per_day = 1440.0
+    # The values are read from the text as CelesTrak's own OMM conversion does, so they keep
+    # the TLE's precision instead of picking up binary rounding noise.
     return {
         "norad_cat_id": sat.satnum,
         "object_name": raw.get("tle_line0", ""),
         "object_id": object_id,
         "epoch": epoch.isoformat(),
-        "mean_motion": sat.no_kozai * minutes_per_day / (2 * math.pi),
-        "eccentricity": sat.ecco,
-        "inclination": math.degrees(sat.inclo),
-        "ra_of_asc_node": math.degrees(sat.nodeo),
-        "arg_of_pericenter": math.degrees(sat.argpo),
-        "mean_anomaly": math.degrees(sat.mo),
-        "ephemeris_type": int(line1[62]) if line1[62].isdigit() else 0,
         "classification_type": line1[7],
-        "element_set_no": int(line1[64:68]),
-        "rev_at_epoch": int(line2[63:68]),
-        "bstar": sat.bstar,
-        "mean_motion_dot": sat.ndot * minutes_per_day**2 / (2 * math.pi),
-        "mean_motion_ddot": sat.nddot * minutes_per_day**3 / (2 * math.pi),
+        **fields,
     }
+
+
+def _tle_exponent(text: str) -> float:
+    """TLE's implied-decimal notation: " 21767-3" is 0.21767e-3."""
+    text = text.strip()
+    if not text:
+        return 0.0
+    sign = -1.0 if text.startswith("-") else 1.0
+    text = text.lstrip("+-")
+    mantissa, exponent = text[:-2], text[-2:]
+    return sign * float(f"0.{mantissa.strip()}e{exponent}")
 
 
 def elements_clean(raw: dict) -> dict:

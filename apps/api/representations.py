@@ -1,0 +1,103 @@
+"""Plain-dict output of records: values() rows shaped without per-field serializer overhead,
+so a 1000-row page costs little more than the query."""
+
+from sgp4 import exporter, omm
+from sgp4.api import Satrec
+
+from apps.datasets.ingest.validate import MAX_TLE_SATNUM
+
+OBJECT_FIELDS = [
+    "norad_cat_id",
+    "object_name",
+    "object_id",
+    "object_type",
+    "ops_status_code",
+    "owner",
+    "launch_date",
+    "launch_site",
+    "decay_date",
+    "period",
+    "inclination",
+    "apogee",
+    "perigee",
+    "rcs",
+    "data_status_code",
+    "orbit_center",
+    "orbit_type",
+]
+ELEMENT_FIELDS = [
+    "object_name",
+    "object_id",
+    "epoch",
+    "mean_motion",
+    "eccentricity",
+    "inclination",
+    "ra_of_asc_node",
+    "arg_of_pericenter",
+    "mean_anomaly",
+    "ephemeris_type",
+    "classification_type",
+    "norad_cat_id",
+    "element_set_no",
+    "rev_at_epoch",
+    "bstar",
+    "mean_motion_dot",
+    "mean_motion_ddot",
+]
+DERIVED_FIELDS = [
+    "semimajor_axis",
+    "period",
+    "perigee_altitude",
+    "apogee_altitude",
+    "regime",
+    "in_leo_protected_region",
+    "in_geo_protected_region",
+]
+VERSION_FIELDS = ["appeared_in__number", "superseded_in__number"]
+
+
+def object_row(row: dict) -> dict:
+    out = {name: row[name] for name in OBJECT_FIELDS}
+    for name in ("launch_date", "decay_date"):
+        out[name] = out[name].isoformat() if out[name] else None
+    for name in (
+        "object_id",
+        "object_type",
+        "ops_status_code",
+        "owner",
+        "launch_site",
+        "data_status_code",
+        "orbit_center",
+        "orbit_type",
+    ):
+        out[name] = out[name] or None  # unknown, never an invented empty value
+    out["release"] = row["appeared_in__number"]
+    return out
+
+
+def _epoch_text(epoch) -> str:
+    # CelesTrak's form: naive UTC with microseconds.
+    return epoch.strftime("%Y-%m-%dT%H:%M:%S.%f")
+
+
+def element_row(row: dict, *, with_tle: bool = False) -> dict:
+    out = {name: row[name] for name in ELEMENT_FIELDS}
+    out["epoch"] = _epoch_text(row["epoch"])
+    for name in DERIVED_FIELDS:
+        out[name] = row[name]
+    out["release"] = row["appeared_in__number"]
+    out["superseded_in_release"] = row.get("superseded_in__number")
+    if with_tle:
+        out["tle"] = tle_lines(out)
+    return out
+
+
+def tle_fits(norad_cat_id: int) -> bool:
+    return norad_cat_id <= MAX_TLE_SATNUM
+
+
+def tle_lines(row: dict) -> tuple[str, str]:
+    fields = {name.upper(): row[name] for name in ELEMENT_FIELDS}
+    sat = Satrec()
+    omm.initialize(sat, fields)
+    return exporter.export_tle(sat)

@@ -1,0 +1,262 @@
+"""API v1: thin views over the datasets' selectors; every error is problem+json."""
+
+import hashlib
+
+from django.db.models import Q
+from django.utils.http import http_date, quote_etag
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.api.filters import ElementSetFilter, SpaceObjectFilter, filters_apply
+from apps.api.pagination import RecordCursorPagination
+from apps.api.renderers import ELEMENT_RENDERERS, CSVRenderer
+from apps.api.representations import (
+    DERIVED_FIELDS,
+    ELEMENT_FIELDS,
+    OBJECT_FIELDS,
+    VERSION_FIELDS,
+    element_row,
+    object_row,
+    tle_fits,
+)
+from apps.datasets.models import Dataset, ElementSet, Release, SpaceObject
+from apps.datasets.selectors import datasets_visible_to, release_latest
+
+
+def _dataset(request, kind: str) -> Dataset:
+    slug = request.query_params.get("dataset")
+    datasets = datasets_visible_to(request.user).filter(kind=kind)
+    dataset = datasets.filter(slug=slug).first() if slug else datasets.order_by("pk").first()
+    if dataset is None:
+        raise NotFound("No such dataset, or not one you may read.")
+    return dataset
+
+
+def _positive_int(request, name: str) -> int | None:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValidationError({name: ["Must be a release number (a whole number)."]}) from None
+    if value < 0 or value > 2_000_000_000:
+        raise ValidationError({name: ["Must be a release number (a whole number)."]})
+    return value
+
+
+class _Conditional:
+    """ETag and Last-Modified from the dataset's latest release: repeat pulls cost nothing."""
+
+    def conditional(self, request, dataset: Dataset, release: Release | None):
+        key = f"{dataset.pk}:{release.number if release else 0}:{request.get_full_path()}:" + (
+            request.accepted_renderer.format
+        )
+        etag = quote_etag(hashlib.sha256(key.encode()).hexdigest()[:32])
+        if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+            response = Response(status=304)
+        else:
+            response = None
+        return etag, response
+
+    def stamp(self, response, etag: str, release: Release | None):
+        response["ETag"] = etag
+        if release is not None:
+            response["Last-Modified"] = http_date(release.created_at.timestamp())
+        response["Cache-Control"] = "no-cache"  # revalidate with the ETag every time
+        return response
+
+
+class _RecordList(_Conditional, APIView):
+    model = None
+    kind = ""
+    filterset = None
+    fields: list[str] = []
+    pagination = RecordCursorPagination
+
+    def row(self, values: dict, request) -> dict:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def versions(self, request, dataset: Dataset):
+        queryset = self.model.objects.filter(dataset=dataset)
+        as_of = _positive_int(request, "as_of")
+        if as_of is not None:
+            if not Release.objects.filter(dataset=dataset, number=as_of).exists():
+                raise NotFound(f"Release {as_of} does not exist.")
+            return queryset.filter(appeared_in__number__lte=as_of).filter(
+                Q(superseded_in__isnull=True) | Q(superseded_in__number__gt=as_of)
+            )
+        if request.query_params.get("history") in ("true", "1"):
+            return queryset
+        if request.query_params.get("history") not in (None, "false", "0"):
+            raise ValidationError({"history": ["Use true or false."]})
+        return queryset.filter(superseded_in__isnull=True)
+
+    def get(self, request):
+        dataset = _dataset(request, self.kind)
+        release = release_latest(dataset)
+        etag, not_modified = self.conditional(request, dataset, release)
+        if not_modified is not None:
+            return self.stamp(not_modified, etag, release)
+        queryset = filters_apply(self.filterset, request, self.versions(request, dataset))
+        queryset = queryset.values("id", *self.fields, *VERSION_FIELDS)
+        paginator = self.pagination()
+        page = paginator.paginate_queryset(queryset, request, view=self)
+        rows = [self.row(values, request) for values in page]
+        return self.stamp(paginator.get_paginated_response(rows), etag, release)
+
+
+class ObjectList(_RecordList):
+    """The space object catalogue (CelesTrak SATCAT fields)."""
+
+    model = SpaceObject
+    kind = Dataset.Kind.SPACE_OBJECTS
+    filterset = SpaceObjectFilter
+    fields = OBJECT_FIELDS
+    renderer_classes = [JSONRenderer, CSVRenderer]
+
+    def row(self, values, request):
+        return object_row(values)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("as_of", OpenApiTypes.INT, description="read an earlier release"),
+            OpenApiParameter("dataset", OpenApiTypes.STR, description="dataset slug"),
+            OpenApiParameter("page_size", OpenApiTypes.INT, description="1 to 1000, default 100"),
+        ],
+        filters=True,
+    )
+    def get(self, request):
+        return super().get(request)
+
+
+class ElementList(_RecordList):
+    """Orbital element sets (CCSDS OMM mean elements), latest per object unless history=true."""
+
+    model = ElementSet
+    kind = Dataset.Kind.ELEMENT_SETS
+    filterset = ElementSetFilter
+    fields = ELEMENT_FIELDS + DERIVED_FIELDS
+    renderer_classes = [JSONRenderer, CSVRenderer, *ELEMENT_RENDERERS]
+
+    def row(self, values, request):
+        wants_tle = request.accepted_renderer.format in ("tle", "3le")
+        if wants_tle and not tle_fits(values["norad_cat_id"]):
+            raise ValidationError(
+                {
+                    "format": [
+                        f"NORAD {values['norad_cat_id']} does not fit in a TLE (above "
+                        "339999, the Alpha-5 limit); ask for xml, kvn, json or csv."
+                    ]
+                }
+            )
+        return element_row(values, with_tle=wants_tle)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("as_of", OpenApiTypes.INT, description="read an earlier release"),
+            OpenApiParameter("history", OpenApiTypes.BOOL, description="every version"),
+            OpenApiParameter("dataset", OpenApiTypes.STR, description="dataset slug"),
+            OpenApiParameter("page_size", OpenApiTypes.INT, description="1 to 1000, default 100"),
+        ],
+        filters=True,
+    )
+    def get(self, request):
+        return super().get(request)
+
+
+class ElementChanges(_Conditional, APIView):
+    """Incremental pulls: what changed after release `since`."""
+
+    renderer_classes = [JSONRenderer]
+
+    @extend_schema(parameters=[OpenApiParameter("since", OpenApiTypes.INT, required=True)])
+    def get(self, request):
+        dataset = _dataset(request, Dataset.Kind.ELEMENT_SETS)
+        since = _positive_int(request, "since")
+        if since is None:
+            raise ValidationError({"since": ["Give the last release number you have."]})
+        release = release_latest(dataset)
+        etag, not_modified = self.conditional(request, dataset, release)
+        if not_modified is not None:
+            return self.stamp(not_modified, etag, release)
+        versions = ElementSet.objects.filter(dataset=dataset)
+        upserts = versions.filter(superseded_in__isnull=True, appeared_in__number__gt=since)
+        ended = set(
+            versions.filter(superseded_in__number__gt=since).values_list("norad_cat_id", flat=True)
+        )
+        current = set(
+            versions.filter(superseded_in__isnull=True, norad_cat_id__in=ended).values_list(
+                "norad_cat_id", flat=True
+            )
+        )
+        paginator = RecordCursorPagination()
+        page = paginator.paginate_queryset(
+            upserts.values("id", *ELEMENT_FIELDS, *DERIVED_FIELDS, *VERSION_FIELDS), request, self
+        )
+        response = paginator.get_paginated_response([element_row(v) for v in page])
+        response.data["since"] = since
+        response.data["release"] = release.number if release else 0
+        response.data["withdrawn"] = sorted(ended - current)
+        return self.stamp(response, etag, release)
+
+
+class DatasetList(APIView):
+    renderer_classes = [JSONRenderer]
+
+    def get(self, request):
+        rows = []
+        for dataset in (
+            datasets_visible_to(request.user).select_related("publisher").order_by("slug")
+        ):
+            latest = release_latest(dataset)
+            rows.append(dataset_summary(dataset, latest, request))
+        return Response({"results": rows})
+
+
+def dataset_summary(dataset: Dataset, latest: Release | None, request) -> dict:
+    return {
+        "slug": dataset.slug,
+        "kind": dataset.kind,
+        "title": dataset.localized_title,
+        "description": dataset.localized_description,
+        "publisher": dataset.publisher.name,
+        "licence": {"name": dataset.licence_name, "url": dataset.licence_url or None},
+        "keywords": dataset.keywords,
+        "update_frequency": dataset.update_frequency,
+        "access": dataset.access,
+        "current_release": latest.number if latest else None,
+        "record_count": latest.record_count if latest else 0,
+        "modified": latest.created_at.isoformat() if latest else None,
+    }
+
+
+class DatasetReleases(APIView):
+    renderer_classes = [JSONRenderer, CSVRenderer]
+
+    def get(self, request, slug: str):
+        dataset = datasets_visible_to(request.user).filter(slug=slug[:80]).first()
+        if dataset is None:
+            raise NotFound("No such dataset, or not one you may read.")
+        releases = Release.objects.filter(dataset=dataset).order_by("-number")[:1000]
+        return Response(
+            {
+                "results": [
+                    {
+                        "number": r.number,
+                        "created": r.created_at.isoformat(),
+                        "checksum": r.checksum,
+                        "record_count": r.record_count,
+                        "added": r.added,
+                        "changed": r.changed,
+                        "withdrawn": r.withdrawn,
+                        "source": r.source,
+                    }
+                    for r in releases
+                ]
+            }
+        )

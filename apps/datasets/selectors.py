@@ -26,3 +26,43 @@ def release_latest(dataset: Dataset) -> Release | None:
 
 def release_numbers(dataset: Dataset) -> int:
     return Release.objects.filter(dataset=dataset).aggregate(n=Max("number"))["n"] or 0
+
+
+def catalogue_breakdown(dataset: Dataset) -> dict:
+    """Counts for the catalogue page: by object type and by launch year (two queries)."""
+    from django.db.models import Count
+    from django.db.models.functions import ExtractYear
+
+    from apps.datasets.models import SpaceObject
+
+    current = SpaceObject.objects.filter(dataset=dataset, superseded_in__isnull=True)
+    by_type = list(current.values("object_type").annotate(n=Count("id")).order_by("-n"))
+    by_year = list(
+        current.exclude(launch_date__isnull=True)
+        .annotate(year=ExtractYear("launch_date"))
+        .values("year")
+        .annotate(n=Count("id"))
+        .order_by("year")
+    )
+    return {"by_type": by_type, "by_year": by_year}
+
+
+def elements_breakdown(dataset: Dataset) -> dict:
+    from django.db.models import Count
+
+    from apps.datasets.models import ElementSet
+
+    current = ElementSet.objects.filter(dataset=dataset, superseded_in__isnull=True)
+    by_regime = list(current.values("regime").annotate(n=Count("id")).order_by("regime"))
+    return {"by_regime": by_regime}
+
+
+def gabbard_points(dataset: Dataset, name_prefix: str, limit: int = 3000) -> list[tuple]:
+    """(period, apogee, perigee) of a debris cloud's current element sets."""
+    from apps.datasets.models import ElementSet
+
+    return list(
+        ElementSet.objects.filter(
+            dataset=dataset, superseded_in__isnull=True, object_name__startswith=name_prefix
+        ).values_list("period", "apogee_altitude", "perigee_altitude")[:limit]
+    )

@@ -38,6 +38,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("", include("apps.courses.urls")),
     path("", include("apps.datasets.urls")),
+    path("", include("apps.api.site_urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

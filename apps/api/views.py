@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.api.filters import ElementSetFilter, SpaceObjectFilter, filters_apply
+from apps.api.models import ApiKey
 from apps.api.pagination import RecordCursorPagination
 from apps.api.renderers import ELEMENT_RENDERERS, CSVRenderer
 from apps.api.representations import (
@@ -27,9 +28,14 @@ from apps.datasets.models import Dataset, ElementSet, Release, SpaceObject
 from apps.datasets.selectors import datasets_visible_to, release_latest
 
 
+def visible(request):
+    key = request.auth if isinstance(request.auth, ApiKey) else None
+    return datasets_visible_to(request.user, api_key=key)
+
+
 def _dataset(request, kind: str) -> Dataset:
     slug = request.query_params.get("dataset")
-    datasets = datasets_visible_to(request.user).filter(kind=kind)
+    datasets = visible(request).filter(kind=kind)
     dataset = datasets.filter(slug=slug).first() if slug else datasets.order_by("pk").first()
     if dataset is None:
         raise NotFound("No such dataset, or not one you may read.")
@@ -210,9 +216,7 @@ class DatasetList(APIView):
 
     def get(self, request):
         rows = []
-        for dataset in (
-            datasets_visible_to(request.user).select_related("publisher").order_by("slug")
-        ):
+        for dataset in visible(request).select_related("publisher").order_by("slug"):
             latest = release_latest(dataset)
             rows.append(dataset_summary(dataset, latest, request))
         return Response({"results": rows})
@@ -239,7 +243,7 @@ class DatasetReleases(APIView):
     renderer_classes = [JSONRenderer, CSVRenderer]
 
     def get(self, request, slug: str):
-        dataset = datasets_visible_to(request.user).filter(slug=slug[:80]).first()
+        dataset = visible(request).filter(slug=slug[:80]).first()
         if dataset is None:
             raise NotFound("No such dataset, or not one you may read.")
         releases = Release.objects.filter(dataset=dataset).order_by("-number")[:1000]

@@ -11,7 +11,7 @@ def schedules_sync() -> None:
     every_minute, _ = IntervalSchedule.objects.get_or_create(
         every=HEARTBEAT_SECONDS, period=IntervalSchedule.SECONDS
     )
-    for task in ("core.heartbeat", "core.publish_scheduled"):
+    for task in ("core.heartbeat", "core.publish_scheduled", "api.usage_flush"):
         PeriodicTask.objects.get_or_create(
             name=task, defaults={"task": task, "interval": every_minute}
         )

@@ -5,9 +5,22 @@ from django.db.models import Max, Q, QuerySet
 from apps.datasets.models import Dataset, Release
 
 
-def datasets_visible_to(user) -> QuerySet[Dataset]:
+def datasets_visible_to(user, api_key=None) -> QuerySet[Dataset]:
+    """What a person (by their account) or a partner system (by its API key) may read."""
     access = Dataset.Access
     visible = Q(access=access.PUBLIC)
+    if api_key is not None:
+        organisation = api_key.organisation
+        visible |= Q(access=access.REGISTERED)
+        if organisation.is_partner:
+            visible |= Q(access=access.PARTNERS) | Q(
+                access=access.NAMED, named_partners=organisation
+            )
+        datasets = Dataset.objects.filter(visible)
+        scoped = list(api_key.datasets.values_list("pk", flat=True))
+        if scoped:
+            datasets = datasets.filter(pk__in=scoped)
+        return datasets.distinct()
     if user is not None and user.is_authenticated:
         visible |= Q(access=access.REGISTERED)
         organisation = getattr(user, "organisation", None)

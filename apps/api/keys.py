@@ -1,0 +1,172 @@
+"""Services for API keys: create (shown once), revoke, authenticate, rate-limit, count."""
+
+import hmac
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from rest_framework import authentication, exceptions, throttling
+
+from apps.api.models import ApiKey, ApiKeyUsage, key_generate, key_hash
+
+HEADER_SCHEME = "api-key"
+
+
+@dataclass(frozen=True)
+class NewKey:
+    key: ApiKey
+    secret: str  # the full key: shown to its creator once, never stored
+
+
+@transaction.atomic
+def api_key_create(
+    *,
+    organisation,
+    name: str,
+    created_by,
+    datasets=(),
+    expires_at: datetime | None = None,
+    rate_per_minute: int = 600,
+) -> NewKey:
+    full, prefix, hashed = key_generate()
+    key = ApiKey.objects.create(
+        organisation=organisation,
+        name=name,
+        prefix=prefix,
+        hashed_secret=hashed,
+        created_by=created_by,
+        expires_at=expires_at,
+        rate_per_minute=rate_per_minute,
+    )
+    key.datasets.set(datasets)
+    return NewKey(key, full)
+
+
+def api_key_revoke(*, key: ApiKey) -> ApiKey:
+    if key.revoked_at is None:
+        key.revoked_at = timezone.now()
+        key.save(update_fields=["revoked_at"])
+    return key
+
+
+class ApiKeyAuthentication(authentication.BaseAuthentication):
+    """`Authorization: Api-Key oc_<prefix>_<secret>`."""
+
+    def authenticate(self, request):
+        header = request.headers.get("Authorization", "")
+        scheme, _, value = header.partition(" ")
+        if scheme.lower() != HEADER_SCHEME:
+            return None
+        parts = value.strip().split("_", 2)  # the secret itself may contain "_"
+        if len(parts) != 3 or parts[0] != "oc" or len(value) > 200:
+            raise exceptions.AuthenticationFailed("Malformed API key.")
+        _, prefix, secret = parts
+        key = ApiKey.objects.select_related("organisation").filter(prefix=prefix).first()
+        if key is None or not hmac.compare_digest(key.hashed_secret, key_hash(secret)):
+            raise exceptions.AuthenticationFailed("Unknown API key.")
+        if key.revoked_at is not None:
+            raise exceptions.AuthenticationFailed("This API key has been revoked.")
+        if not key.is_active:
+            raise exceptions.AuthenticationFailed("This API key has expired.")
+        usage_count(key)
+        return (AnonymousUser(), key)
+
+    def authenticate_header(self, request):
+        return 'Api-Key realm="api"'
+
+
+class ApiKeyRateThrottle(throttling.BaseThrottle):
+    """Per-key fixed one-minute windows counted atomically in the cache (Redis in production)."""
+
+    def allow_request(self, request, view):
+        key = request.auth if isinstance(request.auth, ApiKey) else None
+        if key is None:
+            return True
+        window = int(time.time() // 60)
+        counter = f"api:rate:{key.pk}:{window}"
+        cache.add(counter, 0, timeout=120)
+        try:
+            count = cache.incr(counter)
+        except ValueError:  # expired between add and incr
+            cache.add(counter, 1, timeout=120)
+            count = 1
+        self._retry_after = 60 - int(time.time()) % 60
+        return count <= key.rate_per_minute
+
+    def wait(self):
+        return self._retry_after
+
+
+def _buffered() -> bool:
+    return "redis" in settings.CACHES["default"]["BACKEND"].lower()
+
+
+def _usage_counter(key_id: int, day) -> str:
+    return f"api:usage:{key_id}:{day.isoformat()}"
+
+
+def usage_count(key: ApiKey) -> None:
+    """Count one request. With Redis, an atomic INCR (flushed to the database every minute by
+    Celery beat); without it (one process, the embedded default) a single UPDATE."""
+    today = timezone.now().date()
+    if _buffered():
+        counter = _usage_counter(key.pk, today)
+        cache.add(counter, 0, timeout=3 * 24 * 3600)
+        cache.incr(counter)
+        return
+    updated = ApiKeyUsage.objects.filter(key=key, day=today).update(requests=F("requests") + 1)
+    if not updated:
+        ApiKeyUsage.objects.get_or_create(key=key, day=today, defaults={"requests": 1})
+    ApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
+
+
+def usage_flush() -> int:
+    """Move buffered counters into ApiKeyUsage. Returns the number of requests flushed."""
+    if not _buffered():
+        return 0
+    today = timezone.now().date()
+    days = (today, today - timedelta(days=1))
+    flushed = 0
+    for key_id in ApiKey.objects.values_list("pk", flat=True):
+        for day in days:
+            counter = _usage_counter(key_id, day)
+            count = cache.get(counter) or 0
+            if not count:
+                continue
+            cache.decr(counter, count)  # atomic: requests counted meanwhile wait for next time
+            updated = ApiKeyUsage.objects.filter(key_id=key_id, day=day).update(
+                requests=F("requests") + count
+            )
+            if not updated:
+                ApiKeyUsage.objects.create(key_id=key_id, day=day, requests=count)
+            ApiKey.objects.filter(pk=key_id).update(last_used_at=timezone.now())
+            flushed += count
+    return flushed
+
+
+class AnonymousRateThrottle(throttling.AnonRateThrottle):
+    """The low anonymous rate, for requests without a key or a session."""
+
+    def allow_request(self, request, view):
+        if isinstance(request.auth, ApiKey):
+            return True
+        return super().allow_request(request, view)
+
+
+class SignedInRateThrottle(throttling.UserRateThrottle):
+    """The higher rate for signed-in people; API keys have their own per-key limit."""
+
+    def allow_request(self, request, view):
+        if (
+            isinstance(request.auth, ApiKey)
+            or not request.user
+            or not request.user.is_authenticated
+        ):
+            return True
+        return super().allow_request(request, view)

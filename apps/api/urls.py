@@ -7,6 +7,12 @@ app_name = "api"
 urlpatterns = [
     path("v1/datasets/", views.DatasetList.as_view(), name="datasets"),
     path("v1/datasets/<str:slug>/releases/", views.DatasetReleases.as_view(), name="releases"),
+    path(
+        "v1/datasets/<str:slug>/releases/<int:number>/export.<str:extension>",
+        views.ReleaseExport.as_view(),
+        name="release_export",
+    ),
+    path("v1/catalog.jsonld", views.DcatCatalog.as_view(), name="dcat"),
     path("v1/objects/", views.ObjectList.as_view(), name="objects"),
     path("v1/elements/", views.ElementList.as_view(), name="elements"),
     path("v1/elements/changes/", views.ElementChanges.as_view(), name="element_changes"),

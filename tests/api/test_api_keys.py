@@ -83,7 +83,9 @@ def test_revoked_and_expired_keys(api, partner):
         "This API key has been revoked."
     )
     expired = api_key_create(
-        organisation=partner, name="e", created_by=None,
+        organisation=partner,
+        name="e",
+        created_by=None,
         expires_at=timezone.now() - timedelta(minutes=1),
     )
     assert api.get("/api/v1/objects/", **_auth(expired.secret)).json()["detail"] == (
@@ -126,8 +128,12 @@ def test_coordinator_creates_sees_once_and_revokes_keys(client, api, partner):
 
 @pytest.mark.parametrize(
     "data",
-    [{"name": "", "expires_in_days": 90}, {"name": "x" * 500, "expires_in_days": 90},
-     {"name": "k", "expires_in_days": 7}, {"name": "k", "expires_in_days": 90, "datasets": [999999]}],
+    [
+        {"name": "", "expires_in_days": 90},
+        {"name": "x" * 500, "expires_in_days": 90},
+        {"name": "k", "expires_in_days": 7},
+        {"name": "k", "expires_in_days": 90, "datasets": [999999]},
+    ],
 )
 def test_key_form_rejects_bad_input(client, partner, data):
     client.force_login(_coordinator(partner))

@@ -2,6 +2,8 @@
 
 from django.http import StreamingHttpResponse
 from django.utils.http import quote_etag
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -17,6 +19,7 @@ from apps.datasets.selectors import release_latest
 class DatasetList(APIView):
     renderer_classes = [JSONRenderer]
 
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         rows = []
         for dataset in visible(request).select_related("publisher").order_by("slug"):
@@ -45,6 +48,7 @@ def dataset_summary(dataset: Dataset, latest: Release | None, request) -> dict:
 class DatasetReleases(APIView):
     renderer_classes = [JSONRenderer, CSVRenderer]
 
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request, slug: str):
         dataset = visible(request).filter(slug=slug[:80]).first()
         if dataset is None:
@@ -74,6 +78,7 @@ class ReleaseExport(APIView):
 
     renderer_classes = [JSONRenderer]
 
+    @extend_schema(responses={200: OpenApiTypes.BINARY})
     def get(self, request, slug: str, number: int, extension: str):
         if extension not in ("csv", "json"):
             raise NotFound("Exports are export.csv or export.json.")
@@ -110,6 +115,7 @@ class DcatCatalog(APIView):
         "IRREG": "IRREG",
     }
 
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         base = request.build_absolute_uri("/").rstrip("/")
         datasets = []

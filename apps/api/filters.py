@@ -8,7 +8,16 @@ from apps.datasets.models import ElementSet, SpaceObject
 
 MAX_IDS = 1000
 # Parameters every list accepts besides the filters.
-COMMON_PARAMETERS = {"format", "cursor", "page_size", "as_of", "history", "since", "dataset"}
+COMMON_PARAMETERS = {
+    "format",
+    "cursor",
+    "page_size",
+    "as_of",
+    "history",
+    "since",
+    "dataset",
+    "ordering",
+}
 
 
 class IdListFilter(django_filters.Filter):

@@ -24,6 +24,7 @@ OBJECT_FIELDS = [
     "data_status_code",
     "orbit_center",
     "orbit_type",
+    "source",
 ]
 ELEMENT_FIELDS = [
     "object_name",

@@ -24,6 +24,7 @@ from apps.api.representations import (
     object_row,
     tle_fits,
 )
+from apps.api.schema import ElementSetDoc, SpaceObjectDoc
 from apps.datasets.models import Dataset, ElementSet, Release, SpaceObject
 from apps.datasets.selectors import datasets_visible_to, release_latest
 
@@ -82,7 +83,26 @@ class _RecordList(_Conditional, APIView):
     kind = ""
     filterset = None
     fields: list[str] = []
+    ordering_fields: list[str] = ["norad_cat_id"]
     pagination = RecordCursorPagination
+
+    def ordered(self, request, queryset, paginator):
+        """`ordering=perigee` or `ordering=-perigee`. Records whose value is unknown are left
+        out: a cursor cannot point between unknowns."""
+        ordering = request.query_params.get("ordering")
+        if not ordering:
+            return queryset
+        name = ordering.removeprefix("-")
+        if name not in self.ordering_fields:
+            raise ValidationError(
+                {
+                    "ordering": [
+                        f"Order by one of: {', '.join(self.ordering_fields)} (- to reverse)."
+                    ]
+                }
+            )
+        paginator.ordering = (ordering, "-id" if ordering.startswith("-") else "id")
+        return queryset.exclude(**{f"{name}__isnull": True})
 
     def row(self, values: dict, request) -> dict:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -109,8 +129,9 @@ class _RecordList(_Conditional, APIView):
         if not_modified is not None:
             return self.stamp(not_modified, etag, release)
         queryset = filters_apply(self.filterset, request, self.versions(request, dataset))
-        queryset = queryset.values("id", *self.fields, *VERSION_FIELDS)
         paginator = self.pagination()
+        queryset = self.ordered(request, queryset, paginator)
+        queryset = queryset.values("id", *self.fields, *VERSION_FIELDS)
         page = paginator.paginate_queryset(queryset, request, view=self)
         rows = [self.row(values, request) for values in page]
         return self.stamp(paginator.get_paginated_response(rows), etag, release)
@@ -123,6 +144,17 @@ class ObjectList(_RecordList):
     kind = Dataset.Kind.SPACE_OBJECTS
     filterset = SpaceObjectFilter
     fields = OBJECT_FIELDS
+    ordering_fields = [
+        "norad_cat_id",
+        "object_name",
+        "launch_date",
+        "decay_date",
+        "period",
+        "inclination",
+        "apogee",
+        "perigee",
+        "rcs",
+    ]
     renderer_classes = [JSONRenderer, CSVRenderer]
 
     def row(self, values, request):
@@ -135,6 +167,7 @@ class ObjectList(_RecordList):
             OpenApiParameter("page_size", OpenApiTypes.INT, description="1 to 1000, default 100"),
         ],
         filters=True,
+        responses=SpaceObjectDoc(many=True),
     )
     def get(self, request):
         return super().get(request)
@@ -147,6 +180,17 @@ class ElementList(_RecordList):
     kind = Dataset.Kind.ELEMENT_SETS
     filterset = ElementSetFilter
     fields = ELEMENT_FIELDS + DERIVED_FIELDS
+    ordering_fields = [
+        "norad_cat_id",
+        "epoch",
+        "mean_motion",
+        "eccentricity",
+        "inclination",
+        "period",
+        "semimajor_axis",
+        "perigee_altitude",
+        "apogee_altitude",
+    ]
     renderer_classes = [JSONRenderer, CSVRenderer, *ELEMENT_RENDERERS]
 
     def row(self, values, request):
@@ -170,6 +214,7 @@ class ElementList(_RecordList):
             OpenApiParameter("page_size", OpenApiTypes.INT, description="1 to 1000, default 100"),
         ],
         filters=True,
+        responses=ElementSetDoc(many=True),
     )
     def get(self, request):
         return super().get(request)
@@ -180,7 +225,10 @@ class ElementChanges(_Conditional, APIView):
 
     renderer_classes = [JSONRenderer]
 
-    @extend_schema(parameters=[OpenApiParameter("since", OpenApiTypes.INT, required=True)])
+    @extend_schema(
+        parameters=[OpenApiParameter("since", OpenApiTypes.INT, required=True)],
+        responses=ElementSetDoc(many=True),
+    )
     def get(self, request):
         dataset = _dataset(request, Dataset.Kind.ELEMENT_SETS)
         since = _positive_int(request, "since")

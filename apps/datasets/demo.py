@@ -78,6 +78,9 @@ def demo_datasets_ensure() -> tuple[Dataset, Dataset]:
             "themes": ["space situational awareness", "space debris"],
         },
     )
+    if elements.object_catalogue_id is None:
+        elements.object_catalogue = catalogue
+        elements.save(update_fields=["object_catalogue"])
     return catalogue, elements
 
 

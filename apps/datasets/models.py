@@ -52,6 +52,18 @@ class Dataset(models.Model):
     access = models.CharField(
         _("access"), max_length=12, choices=Access.choices, default=Access.PUBLIC
     )
+    object_catalogue = models.ForeignKey(
+        "self",
+        verbose_name=_("object catalogue"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "For element sets: the catalogue that lists, as far as the elements tell, objects "
+            "it does not know yet."
+        ),
+    )
     named_partners = models.ManyToManyField(
         Organisation, verbose_name=_("named partners"), blank=True, related_name="+"
     )
@@ -118,6 +130,13 @@ class RecordVersion(models.Model):
 
 class SpaceObject(RecordVersion):
     """A version of one SATCAT row (CelesTrak fields, lower-cased)."""
+
+    class Source(models.TextChoices):
+        SATCAT = "satcat", _("Satellite catalogue")
+        ELEMENTS = "elements", _("Element sets only")
+
+    # Objects known only from element sets carry what the elements say; the rest stays unknown.
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.SATCAT)
 
     object_name = models.CharField(max_length=100)
     object_id = models.CharField(max_length=20, blank=True)

@@ -35,7 +35,8 @@ def test_datasets_list(api, loaded):
     body = api.get("/api/v1/datasets/").json()
     assert {d["slug"] for d in body["results"]} == {"space-objects", "element-sets"}
     objects = next(d for d in body["results"] if d["slug"] == "space-objects")
-    assert objects["current_release"] == 1 and objects["record_count"] == 507
+    # Release 1: the SATCAT extract; release 2 adds the objects known only from element sets.
+    assert objects["current_release"] == 2 and objects["record_count"] > 507
 
 
 def test_objects_with_filters(api, loaded):
@@ -251,3 +252,50 @@ def test_restricted_datasets_are_invisible_without_rights(api, loaded):
     response = api.get("/api/v1/elements/")
     assert response.status_code == 404
     assert "element-sets" not in [d["slug"] for d in api.get("/api/v1/datasets/").json()["results"]]
+
+
+def test_ordering_walks_every_page_in_order(api, loaded):
+    seen, url, params = [], "/api/v1/elements/", {"ordering": "-perigee_altitude", "page_size": 500}
+    while url:
+        body = api.get(url, params).json()
+        seen += [r["perigee_altitude"] for r in body["results"]]
+        url, params = body["next"], None
+    assert len(seen) == 2916 and seen == sorted(seen, reverse=True)
+    objects = api.get(
+        "/api/v1/objects/",
+        {
+            "object_type": "DEB",
+            "decayed": "false",
+            "perigee_min": 700,
+            "perigee_max": 900,
+            "ordering": "perigee",
+        },
+    ).json()["results"]
+    assert objects and [o["perigee"] for o in objects] == sorted(o["perigee"] for o in objects)
+    assert api.get("/api/v1/elements/", {"ordering": "owner"}).status_code == 400
+
+
+def test_objects_known_only_from_element_sets(api, loaded):
+    """ISS is not in the SATCAT extract: the catalogue shows what the elements say, no more."""
+    iss = api.get("/api/v1/objects/", {"norad_cat_id": 25544}).json()["results"]
+    assert len(iss) == 1
+    assert (iss[0]["object_name"], iss[0]["object_id"], iss[0]["source"]) == (
+        "ISS (ZARYA)",
+        "1998-067A",
+        "elements",
+    )
+    assert iss[0]["owner"] is None and iss[0]["launch_date"] is None and iss[0]["rcs"] is None
+    sputnik = api.get("/api/v1/objects/", {"norad_cat_id": 2}).json()["results"][0]
+    assert sputnik["source"] == "satcat"
+
+
+def test_a_satcat_snapshot_keeps_objects_known_from_elements(api, loaded):
+    from apps.datasets.demo import FIXTURES
+
+    catalogue = loaded[0]
+    data = (FIXTURES / "celestrak_satcat_extract_2026-07-03.csv").read_bytes()
+    lines = data.split(b"\r\n")
+    smaller = b"\r\n".join(lines[:-10])  # the same extract without its last rows
+    result = file_load(catalogue, [(io.BytesIO(smaller), "satcat_csv")])
+    assert result.withdrawn == 9  # the SATCAT rows dropped, not the derived objects
+    assert api.get("/api/v1/objects/", {"norad_cat_id": 25544}).json()["results"]

@@ -58,5 +58,5 @@ def test_dcat_catalogue(api, loaded):
         for d in catalogue["dcat:distribution"]
         if "dcat:downloadURL" in d
     ]
-    assert any(u.endswith("/releases/1/export.csv") for u in downloads)
+    assert any(u.endswith("/releases/2/export.csv") for u in downloads)
     assert catalogue["dct:accrualPeriodicity"]["@id"].endswith("/DAILY")

@@ -76,7 +76,7 @@ def test_unchanged_payload_writes_nothing_and_changes_make_a_release(datasets):
     first = _load(elements, ISS_TLE, "tle")
     again = _load(elements, ISS_TLE, "tle")
     assert again.release is None and again.unchanged == 1
-    assert Release.objects.count() == 1
+    assert Release.objects.filter(dataset=elements).count() == 1
     newer = ISS_TLE.replace("26150.51748228", "26151.51748228").replace("0  9998", "0  9999")
     changed = _load(elements, newer, "tle")
     assert changed.release.number == 2 and changed.changed == 1

@@ -76,10 +76,17 @@ def release_publish(
 ) -> IngestResult:
     """Write a new release if anything changed; an unchanged payload writes nothing."""
     model, _ = _model_and_cleaner(dataset)
-    current = dict(
-        model.objects.filter(dataset=dataset, superseded_in__isnull=True).values_list(
-            "norad_cat_id", "content_hash"
+    current_rows = model.objects.filter(dataset=dataset, superseded_in__isnull=True)
+    current = dict(current_rows.values_list("norad_cat_id", "content_hash"))
+    # Objects a catalogue knows only from element sets are not the snapshot's to withdraw.
+    derived = (
+        set(
+            current_rows.filter(source=SpaceObject.Source.ELEMENTS).values_list(
+                "norad_cat_id", flat=True
+            )
         )
+        if model is SpaceObject
+        else set()
     )
     current_pk = None  # loaded only if something is superseded
     new_rows: list[dict] = []
@@ -99,7 +106,11 @@ def release_publish(
             continue
         new_rows.append({**record, "content_hash": digest})
         current[norad] = digest
-    withdrawn = [norad for norad in current if norad not in seen] if full_snapshot else []
+    withdrawn = (
+        [norad for norad in current if norad not in seen and norad not in derived]
+        if full_snapshot
+        else []
+    )
     result.withdrawn = len(withdrawn)
     if not new_rows and not withdrawn:
         return result
@@ -152,11 +163,67 @@ def file_load(
     if progress is not None:
         raw = progress(raw)
     records = records_clean(dataset, raw, result)
-    return release_publish(
+    release_publish(
         dataset,
         records,
         result=result,
         source=Release.Source.FILE,
         source_detail=source_detail,
         full_snapshot=full_snapshot,
+    )
+    if result.release is not None:
+        catalogue_complete_from_elements(dataset)
+    return result
+
+
+def catalogue_complete_from_elements(elements: Dataset) -> IngestResult | None:
+    """List in the object catalogue, with what the elements say (name, COSPAR id) and nothing
+    invented, the objects it does not know yet. Published as a release of the catalogue."""
+    catalogue = elements.object_catalogue
+    if elements.kind != Dataset.Kind.ELEMENT_SETS or catalogue is None:
+        return None
+    known = set(
+        SpaceObject.objects.filter(dataset=catalogue, superseded_in__isnull=True).values_list(
+            "norad_cat_id", flat=True
+        )
+    )
+    missing = (
+        ElementSet.objects.filter(dataset=elements, superseded_in__isnull=True)
+        .exclude(norad_cat_id__in=known)
+        .values_list("norad_cat_id", "object_name", "object_id")
+        .order_by("norad_cat_id")
+    )
+    unknown = {
+        "object_type": "",
+        "ops_status_code": "",
+        "owner": "",
+        "launch_date": None,
+        "launch_site": "",
+        "decay_date": None,
+        "period": None,
+        "inclination": None,
+        "apogee": None,
+        "perigee": None,
+        "rcs": None,
+        "data_status_code": "",
+        "orbit_center": "",
+        "orbit_type": "",
+    }
+    records = (
+        {
+            "source": SpaceObject.Source.ELEMENTS,
+            "norad_cat_id": norad,
+            "object_name": name,
+            "object_id": object_id,
+            **unknown,
+        }
+        for norad, name, object_id in missing.iterator()
+    )
+    return release_publish(
+        catalogue,
+        records,
+        result=IngestResult(),
+        source=Release.Source.FILE,
+        source_detail=f"objects known only from the element sets of {elements.slug}",
+        full_snapshot=False,
     )

@@ -92,6 +92,7 @@ def _text(raw: dict, key: str, length: int) -> str:
 def satcat_clean(raw: dict) -> dict:
     """One SATCAT row. Empty fields are unknown (None), never invented."""
     return {
+        "source": "satcat",
         "norad_cat_id": _norad(raw),
         "object_name": _text(raw, "object_name", 100) or "",
         "object_id": _cospar(raw),

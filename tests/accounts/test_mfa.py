@@ -104,3 +104,21 @@ def test_admin_logins_go_through_allauth(client):
     assert response["Location"].startswith("/en/accounts/login/")
     # Wagtail's own password reset form is switched off.
     assert client.get("/admin/password_reset/").status_code in (302, 404)
+
+
+def test_recovery_codes_are_issued_and_sign_in(client, password):
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    editor = UserFactory(is_staff=True)
+    TOTP.activate(editor, generate_totp_secret())
+    codes = RecoveryCodes.activate(editor).get_unused_codes()
+    assert len(codes) >= 10
+    client.post("/en/accounts/login/", {"login": editor.email, "password": password})
+    response = client.post("/en/accounts/2fa/authenticate/", {"code": codes[0]})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(editor.pk)
+    # A recovery code works once.
+    client.logout()
+    client.post("/en/accounts/login/", {"login": editor.email, "password": password})
+    client.post("/en/accounts/2fa/authenticate/", {"code": codes[0]})
+    assert "_auth_user_id" not in client.session

@@ -118,3 +118,9 @@ def key_revoke(request, pk: int):
     key = get_object_or_404(ApiKey, pk=pk, organisation=organisation)
     api_key_revoke(key=key)
     return redirect("api_keys:list")
+
+
+def api_guide(request):
+    return render(
+        request, "api/guide.html", {"base_url": request.build_absolute_uri("/").rstrip("/")}
+    )

@@ -155,3 +155,15 @@ def test_other_people_cannot_manage_keys(client, partner, learner):
     assert client.post(f"/en/partner/keys/{theirs.key.pk}/revoke/").status_code == 404
     theirs.key.refresh_from_db()
     assert theirs.key.revoked_at is None
+
+
+def test_api_guide_page(client, loaded):
+    html = client.get("/en/api-guide/").content.decode()
+    assert "API guide" in html and "/api/v1/elements/?norad_cat_id=25544&amp;format=tle" in html
+    assert "Retry-After" in html
+    assert client.get("/ar/api-guide/").status_code == 200
+
+
+def test_api_answers_are_gzipped(api, loaded):
+    response = api.get("/api/v1/elements/", {"page_size": 200}, HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"

@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test setup lint messages clean
+.PHONY: run test setup lint messages clean bench
 
 # The virtual environment is rebuilt only when pyproject.toml changes, so a second `make run`
 # starts in seconds.
@@ -37,3 +37,7 @@ messages: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var
+
+# Benchmarks against the physical limit (PostgreSQL COPY, a static file); needs PostgreSQL.
+bench: $(STAMP)
+	$(PY) bench/run.py

@@ -7,14 +7,13 @@ from django.utils.http import http_date, quote_etag
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.api.filters import ElementSetFilter, SpaceObjectFilter, filters_apply
 from apps.api.models import ApiKey
 from apps.api.pagination import RecordCursorPagination
-from apps.api.renderers import ELEMENT_RENDERERS, CSVRenderer
+from apps.api.renderers import ELEMENT_RENDERERS, CSVRenderer, FastJSONRenderer
 from apps.api.representations import (
     DERIVED_FIELDS,
     ELEMENT_FIELDS,
@@ -155,7 +154,7 @@ class ObjectList(_RecordList):
         "perigee",
         "rcs",
     ]
-    renderer_classes = [JSONRenderer, CSVRenderer]
+    renderer_classes = [FastJSONRenderer, CSVRenderer]
 
     def row(self, values, request):
         return object_row(values)
@@ -191,7 +190,7 @@ class ElementList(_RecordList):
         "perigee_altitude",
         "apogee_altitude",
     ]
-    renderer_classes = [JSONRenderer, CSVRenderer, *ELEMENT_RENDERERS]
+    renderer_classes = [FastJSONRenderer, CSVRenderer, *ELEMENT_RENDERERS]
 
     def row(self, values, request):
         wants_tle = request.accepted_renderer.format in ("tle", "3le")
@@ -223,7 +222,7 @@ class ElementList(_RecordList):
 class ElementChanges(_Conditional, APIView):
     """Incremental pulls: what changed after release `since`."""
 
-    renderer_classes = [JSONRenderer]
+    renderer_classes = [FastJSONRenderer]
 
     @extend_schema(
         parameters=[OpenApiParameter("since", OpenApiTypes.INT, required=True)],

@@ -42,10 +42,15 @@ class IdListFilter(django_filters.Filter):
         return qs.filter(**{f"{self.field_name}__in": ids})
 
 
-class SpaceObjectFilter(django_filters.FilterSet):
+class _IdentityFilters(django_filters.FilterSet):
+    """The identifiers every record carries."""
+
     norad_cat_id = IdListFilter()
     object_id = django_filters.CharFilter(lookup_expr="iexact", max_length=20)
     object_name = django_filters.CharFilter(lookup_expr="icontains", max_length=100)
+
+
+class SpaceObjectFilter(_IdentityFilters):
     object_type = django_filters.CharFilter(lookup_expr="iexact", max_length=10)
     owner = django_filters.CharFilter(lookup_expr="iexact", max_length=10)
     decayed = django_filters.BooleanFilter(
@@ -63,10 +68,7 @@ class SpaceObjectFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class ElementSetFilter(django_filters.FilterSet):
-    norad_cat_id = IdListFilter()
-    object_id = django_filters.CharFilter(lookup_expr="iexact", max_length=20)
-    object_name = django_filters.CharFilter(lookup_expr="icontains", max_length=100)
+class ElementSetFilter(_IdentityFilters):
     regime = django_filters.ChoiceFilter(
         choices=[(r, r) for r in ("LEO", "MEO", "GEO", "HEO")], lookup_expr="exact"
     )

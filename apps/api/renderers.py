@@ -150,26 +150,8 @@ class OMMKVNRenderer(_ElementRenderer):
             "TIME_SYSTEM = UTC",
             "MEAN_ELEMENT_THEORY = SGP4",
         ]
-        lines += [
-            f"{key} = {f[key]}"
-            for key in [
-                "EPOCH",
-                "MEAN_MOTION",
-                "ECCENTRICITY",
-                "INCLINATION",
-                "RA_OF_ASC_NODE",
-                "ARG_OF_PERICENTER",
-                "MEAN_ANOMALY",
-                "EPHEMERIS_TYPE",
-                "CLASSIFICATION_TYPE",
-                "NORAD_CAT_ID",
-                "ELEMENT_SET_NO",
-                "REV_AT_EPOCH",
-                "BSTAR",
-                "MEAN_MOTION_DOT",
-                "MEAN_MOTION_DDOT",
-            ]
-        ]
+        # After the metadata, the data keys in OMM order.
+        lines += [f"{key} = {f[key]}" for key in OMM_FIELDS[2:]]
         return "\n".join(lines) + "\n\n"
 
 

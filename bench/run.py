@@ -32,20 +32,20 @@ def _create_database() -> None:
 
 
 _create_database()
-import django  # noqa: E402
+import django
 
 django.setup()
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.core.management import call_command
+from django.db import connection
 
 call_command("migrate", verbosity=0)
 
-import orjson  # noqa: E402
+import orjson
 
-from apps.api.export import export_csv, release_rows  # noqa: E402
-from apps.datasets.demo import demo_datasets_ensure  # noqa: E402
-from apps.datasets.ingest.apply import file_load  # noqa: E402
-from apps.datasets.models import ElementSet, Release  # noqa: E402
+from apps.api.export import export_csv, release_rows
+from apps.datasets.demo import demo_datasets_ensure
+from apps.datasets.ingest.apply import file_load
+from apps.datasets.models import ElementSet, Release
 
 
 def say(text: str) -> None:
@@ -70,7 +70,9 @@ def real_streams(scale: int = 1):
         records += orjson.loads(path.read_bytes())
     streams = [(io.BytesIO(tle), "tle"), (io.BytesIO(orjson.dumps(records)), "omm_json")]
     for copy in range(1, scale):
-        shifted = [{**r, "NORAD_CAT_ID": 100_000_000 * copy + int(r["NORAD_CAT_ID"])} for r in records]
+        shifted = [
+            {**r, "NORAD_CAT_ID": 100_000_000 * copy + int(r["NORAD_CAT_ID"])} for r in records
+        ]
         streams.append((io.BytesIO(orjson.dumps(shifted)), "omm_json"))
     return streams
 
@@ -85,7 +87,9 @@ def bench_ingest():
     ingest = time.perf_counter() - started
     rows = ElementSet.objects.filter(dataset=elements).count()
     with connection.cursor() as cursor:
-        cursor.execute("CREATE TEMP TABLE copy_target (LIKE datasets_elementset INCLUDING DEFAULTS)")
+        cursor.execute(
+            "CREATE TEMP TABLE copy_target (LIKE datasets_elementset INCLUDING DEFAULTS)"
+        )
         buffer = io.BytesIO()
         with cursor.connection.cursor().copy("COPY datasets_elementset TO STDOUT") as out:
             for chunk in out:
@@ -95,16 +99,20 @@ def bench_ingest():
         with cursor.connection.cursor().copy("COPY copy_target FROM STDIN") as into:
             into.write(data)
         copy_time = time.perf_counter() - started
-    say(f"  ingest {rows} records (received {first.received}, rejected {len(first.rejected)}): "
-        f"{ingest:.2f} s, {rows / ingest:,.0f} records/s")
+    say(
+        f"  ingest {rows} records (received {first.received}, rejected {len(first.rejected)}): "
+        f"{ingest:.2f} s, {rows / ingest:,.0f} records/s"
+    )
     say(f"  COPY of the same rows: {copy_time:.3f} s   ratio {ingest / copy_time:.1f}× (target 2×)")
     writes_before = Release.objects.count()
     started = time.perf_counter()
     again = file_load(elements, real_streams())
     reingest = time.perf_counter() - started
-    say(f"  re-ingest unchanged: {reingest:.2f} s = {reingest / ingest:.2f}× of the first "
+    say(
+        f"  re-ingest unchanged: {reingest:.2f} s = {reingest / ingest:.2f}× of the first "
         f"(target < 0.3×); releases written: {Release.objects.count() - writes_before}, "
-        f"unchanged {again.unchanged}")
+        f"unchanged {again.unchanged}"
+    )
     return elements
 
 
@@ -117,26 +125,51 @@ def bench_export(elements):
             pass
 
     columns = ", ".join(
-        ["norad_cat_id", "object_name", "object_id", "epoch", "mean_motion", "eccentricity",
-         "inclination", "ra_of_asc_node", "arg_of_pericenter", "mean_anomaly", "ephemeris_type",
-         "classification_type", "element_set_no", "rev_at_epoch", "bstar", "mean_motion_dot",
-         "mean_motion_ddot", "semimajor_axis", "period", "perigee_altitude", "apogee_altitude",
-         "regime", "in_leo_protected_region", "in_geo_protected_region"]
+        [
+            "norad_cat_id",
+            "object_name",
+            "object_id",
+            "epoch",
+            "mean_motion",
+            "eccentricity",
+            "inclination",
+            "ra_of_asc_node",
+            "arg_of_pericenter",
+            "mean_anomaly",
+            "ephemeris_type",
+            "classification_type",
+            "element_set_no",
+            "rev_at_epoch",
+            "bstar",
+            "mean_motion_dot",
+            "mean_motion_ddot",
+            "semimajor_axis",
+            "period",
+            "perigee_altitude",
+            "apogee_altitude",
+            "regime",
+            "in_leo_protected_region",
+            "in_geo_protected_region",
+        ]
     )
 
     def copy():
         with connection.cursor() as cursor:
-            sql = (f"COPY (SELECT {columns} FROM datasets_elementset WHERE dataset_id = "
-                   f"{elements.pk} AND superseded_in_id IS NULL ORDER BY norad_cat_id) "
-                   "TO STDOUT WITH CSV HEADER")
+            sql = (
+                f"COPY (SELECT {columns} FROM datasets_elementset WHERE dataset_id = "
+                f"{elements.pk} AND superseded_in_id IS NULL ORDER BY norad_cat_id) "
+                "TO STDOUT WITH CSV HEADER"
+            )
             with cursor.connection.cursor().copy(sql) as out:
                 for _ in out:
                     pass
 
     rows = ElementSet.objects.filter(dataset=elements, superseded_in__isnull=True).count()
     t_ours, t_copy = median_time(ours), median_time(copy)
-    say(f"  {rows} element sets: export {t_ours:.3f} s, COPY {t_copy:.3f} s, "
-        f"ratio {t_ours / t_copy:.2f}× (target 1.5×)")
+    say(
+        f"  {rows} element sets: export {t_ours:.3f} s, COPY {t_copy:.3f} s, "
+        f"ratio {t_ours / t_copy:.2f}× (target 1.5×)"
+    )
 
 
 def bench_memory():
@@ -170,15 +203,27 @@ def _create_database_tables_fresh():
 def bench_page_vs_static(elements):
     say("\n== 1000-row JSON page vs the same bytes as a static file, same server, loopback")
     import httpx
-
     from django.conf import settings
 
     port = 8765
     env = {**os.environ, "ALLOWED_HOSTS": "127.0.0.1,localhost", "API_ANON_RATE": "100000/min"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "portal.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--threads", "4", "--log-level", "warning"],
-        cwd=ROOT, env=env,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "portal.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     try:
         url = f"http://127.0.0.1:{port}/api/v1/elements/?page_size=1000"
@@ -206,8 +251,10 @@ def bench_page_vs_static(elements):
                         with lock:
                             latencies.append(time.perf_counter() - started)
 
-            threads = [threading.Thread(target=worker, args=(requests // concurrency,))
-                       for _ in range(concurrency)]
+            threads = [
+                threading.Thread(target=worker, args=(requests // concurrency,))
+                for _ in range(concurrency)
+            ]
             for thread in threads:
                 thread.start()
             for thread in threads:
@@ -217,8 +264,11 @@ def bench_page_vs_static(elements):
         load(url, 16)
         load(static_url, 16)
         page, static = load(url), load(static_url)
-        say(f"  page of 1000 rows ({len(body) / 1e3:.0f} kB): median {page * 1000:.1f} ms; static file "
-            f"{static * 1000:.1f} ms; ratio {page / static:.1f}× (target 3×), 8 concurrent clients")
+        say(
+            f"  page of 1000 rows ({len(body) / 1e3:.0f} kB): median {page * 1000:.1f} ms; "
+            f"static file {static * 1000:.1f} ms; ratio {page / static:.1f}× (target 3×), "
+            "8 concurrent clients"
+        )
     finally:
         server.terminate()
         server.wait(10)

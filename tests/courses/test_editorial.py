@@ -134,3 +134,15 @@ def test_staff_revoke_certificates_in_the_admin(client, enrolled, tree):
     certificate.refresh_from_db()
     assert certificate.revoked_at is not None
     assert "revoked" in client.get("/en/certificates/ABCD-EFGH-JKLM/").content.decode()
+
+
+def test_preview_of_a_lesson_in_an_unpublished_course(rf, tree):
+    from django.contrib.auth.models import AnonymousUser
+
+    tree.course.unpublish()
+    lesson = LessonPage.objects.get(pk=tree.lessons[0].pk)
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    response = lesson.serve_preview(request, lesson.default_preview_mode)
+    response.render()
+    assert response.status_code == 200

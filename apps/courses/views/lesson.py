@@ -1,3 +1,4 @@
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
@@ -14,7 +15,11 @@ MAX_CHOICES_POSTED = 20
 
 
 def _course_of(lesson: LessonPage) -> CoursePage:
-    return CoursePage.objects.ancestor_of(lesson).live().get()
+    # Not only live courses: editors preview lessons of courses not yet published.
+    course = CoursePage.objects.ancestor_of(lesson).first()
+    if course is None:
+        raise Http404
+    return course
 
 
 @maps_learning_errors

@@ -15,6 +15,7 @@ from apps.api.representations import (
     object_row,
 )
 from apps.datasets.models import Dataset, ElementSet, Release, SpaceObject
+from apps.datasets.selectors import release_numbers_by_id
 
 CHUNK = 2000
 
@@ -32,13 +33,14 @@ def release_rows(dataset: Dataset, release: Release) -> Iterator[dict]:
     else:
         model, fields, shape = ElementSet, ELEMENT_FIELDS + DERIVED_FIELDS, element_row
     versions = (
-        model.objects.filter(dataset=dataset, appeared_in__number__lte=release.number)
-        .filter(Q(superseded_in__isnull=True) | Q(superseded_in__number__gt=release.number))
+        model.objects.filter(dataset=dataset, appeared_in_id__lte=release.pk)
+        .filter(Q(superseded_in__isnull=True) | Q(superseded_in_id__gt=release.pk))
         .order_by("norad_cat_id")
-        .values(*fields, "appeared_in__number", "superseded_in__number")
+        .values(*fields, "appeared_in_id", "superseded_in_id")
     )
+    numbers = release_numbers_by_id(dataset)
     for values in versions.iterator(chunk_size=CHUNK):
-        yield shape(values)
+        yield shape(values, numbers)
 
 
 def export_csv(rows: Iterator[dict]) -> Iterator[str]:

@@ -54,10 +54,11 @@ DERIVED_FIELDS = [
     "in_leo_protected_region",
     "in_geo_protected_region",
 ]
-VERSION_FIELDS = ["appeared_in__number", "superseded_in__number"]
+# Release ids, not numbers: no join on the hot path; numbers come from a small per-dataset map.
+VERSION_FIELDS = ["appeared_in_id", "superseded_in_id"]
 
 
-def object_row(row: dict) -> dict:
+def object_row(row: dict, numbers: dict[int, int]) -> dict:
     out = {name: row[name] for name in OBJECT_FIELDS}
     for name in ("launch_date", "decay_date"):
         out[name] = out[name].isoformat() if out[name] else None
@@ -72,7 +73,7 @@ def object_row(row: dict) -> dict:
         "orbit_type",
     ):
         out[name] = out[name] or None  # unknown, never an invented empty value
-    out["release"] = row["appeared_in__number"]
+    out["release"] = numbers.get(row["appeared_in_id"])
     return out
 
 
@@ -81,13 +82,13 @@ def _epoch_text(epoch) -> str:
     return epoch.strftime("%Y-%m-%dT%H:%M:%S.%f")
 
 
-def element_row(row: dict, *, with_tle: bool = False) -> dict:
+def element_row(row: dict, numbers: dict[int, int], *, with_tle: bool = False) -> dict:
     out = {name: row[name] for name in ELEMENT_FIELDS}
     out["epoch"] = _epoch_text(row["epoch"])
     for name in DERIVED_FIELDS:
         out[name] = row[name]
-    out["release"] = row["appeared_in__number"]
-    out["superseded_in_release"] = row.get("superseded_in__number")
+    out["release"] = numbers.get(row["appeared_in_id"])
+    out["superseded_in_release"] = numbers.get(row.get("superseded_in_id"))
     if with_tle:
         out["tle"] = tle_lines(out)
     return out

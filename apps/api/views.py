@@ -25,7 +25,12 @@ from apps.api.representations import (
 )
 from apps.api.schema import ElementSetDoc, SpaceObjectDoc
 from apps.datasets.models import Dataset, ElementSet, Release, SpaceObject
-from apps.datasets.selectors import datasets_visible_to, release_latest
+from apps.datasets.selectors import (
+    datasets_visible_to,
+    release_id_for,
+    release_latest,
+    release_numbers_by_id,
+)
 
 
 def visible(request):
@@ -103,17 +108,18 @@ class _RecordList(_Conditional, APIView):
         paginator.ordering = (ordering, "-id" if ordering.startswith("-") else "id")
         return queryset.exclude(**{f"{name}__isnull": True})
 
-    def row(self, values: dict, request) -> dict:  # pragma: no cover - abstract
+    def row(self, values: dict, request, numbers: dict) -> dict:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def versions(self, request, dataset: Dataset):
         queryset = self.model.objects.filter(dataset=dataset)
         as_of = _positive_int(request, "as_of")
         if as_of is not None:
-            if not Release.objects.filter(dataset=dataset, number=as_of).exists():
+            release_id = release_id_for(dataset, as_of)
+            if not release_id:
                 raise NotFound(f"Release {as_of} does not exist.")
-            return queryset.filter(appeared_in__number__lte=as_of).filter(
-                Q(superseded_in__isnull=True) | Q(superseded_in__number__gt=as_of)
+            return queryset.filter(appeared_in_id__lte=release_id).filter(
+                Q(superseded_in__isnull=True) | Q(superseded_in_id__gt=release_id)
             )
         if request.query_params.get("history") in ("true", "1"):
             return queryset
@@ -132,7 +138,8 @@ class _RecordList(_Conditional, APIView):
         queryset = self.ordered(request, queryset, paginator)
         queryset = queryset.values("id", *self.fields, *VERSION_FIELDS)
         page = paginator.paginate_queryset(queryset, request, view=self)
-        rows = [self.row(values, request) for values in page]
+        numbers = release_numbers_by_id(dataset)
+        rows = [self.row(values, request, numbers) for values in page]
         return self.stamp(paginator.get_paginated_response(rows), etag, release)
 
 
@@ -156,8 +163,8 @@ class ObjectList(_RecordList):
     ]
     renderer_classes = [FastJSONRenderer, CSVRenderer]
 
-    def row(self, values, request):
-        return object_row(values)
+    def row(self, values, request, numbers):
+        return object_row(values, numbers)
 
     @extend_schema(
         parameters=[
@@ -192,7 +199,7 @@ class ElementList(_RecordList):
     ]
     renderer_classes = [FastJSONRenderer, CSVRenderer, *ELEMENT_RENDERERS]
 
-    def row(self, values, request):
+    def row(self, values, request, numbers):
         wants_tle = request.accepted_renderer.format in ("tle", "3le")
         if wants_tle and not tle_fits(values["norad_cat_id"]):
             raise ValidationError(
@@ -203,7 +210,7 @@ class ElementList(_RecordList):
                     ]
                 }
             )
-        return element_row(values, with_tle=wants_tle)
+        return element_row(values, numbers, with_tle=wants_tle)
 
     @extend_schema(
         parameters=[
@@ -237,10 +244,13 @@ class ElementChanges(_Conditional, APIView):
         etag, not_modified = self.conditional(request, dataset, release)
         if not_modified is not None:
             return self.stamp(not_modified, etag, release)
+        since_id = release_id_for(dataset, since)
+        if since_id is None:
+            raise NotFound(f"Release {since} does not exist.")
         versions = ElementSet.objects.filter(dataset=dataset)
-        upserts = versions.filter(superseded_in__isnull=True, appeared_in__number__gt=since)
+        upserts = versions.filter(superseded_in__isnull=True, appeared_in_id__gt=since_id)
         ended = set(
-            versions.filter(superseded_in__number__gt=since).values_list("norad_cat_id", flat=True)
+            versions.filter(superseded_in_id__gt=since_id).values_list("norad_cat_id", flat=True)
         )
         current = set(
             versions.filter(superseded_in__isnull=True, norad_cat_id__in=ended).values_list(
@@ -251,7 +261,8 @@ class ElementChanges(_Conditional, APIView):
         page = paginator.paginate_queryset(
             upserts.values("id", *ELEMENT_FIELDS, *DERIVED_FIELDS, *VERSION_FIELDS), request, self
         )
-        response = paginator.get_paginated_response([element_row(v) for v in page])
+        numbers = release_numbers_by_id(dataset)
+        response = paginator.get_paginated_response([element_row(v, numbers) for v in page])
         response.data["since"] = since
         response.data["release"] = release.number if release else 0
         response.data["withdrawn"] = sorted(ended - current)

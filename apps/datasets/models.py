@@ -158,8 +158,9 @@ class SpaceObject(RecordVersion):
     class Meta:
         indexes = [
             models.Index(fields=["dataset", "norad_cat_id"], name="datasets_so_norad"),
+            # Current records in API order (norad, then id): a page is an index range scan.
             models.Index(
-                fields=["dataset", "norad_cat_id"],
+                fields=["dataset", "norad_cat_id", "id"],
                 condition=Q(superseded_in__isnull=True),
                 name="datasets_so_current",
             ),
@@ -200,8 +201,9 @@ class ElementSet(RecordVersion):
     class Meta:
         indexes = [
             models.Index(fields=["dataset", "norad_cat_id"], name="datasets_es_norad"),
+            # Current records in API order (norad, then id): a page is an index range scan.
             models.Index(
-                fields=["dataset", "norad_cat_id"],
+                fields=["dataset", "norad_cat_id", "id"],
                 condition=Q(superseded_in__isnull=True),
                 name="datasets_es_current",
             ),

@@ -79,3 +79,17 @@ def gabbard_points(dataset: Dataset, name_prefix: str, limit: int = 3000) -> lis
             dataset=dataset, superseded_in__isnull=True, object_name__startswith=name_prefix
         ).values_list("period", "apogee_altitude", "perigee_altitude")[:limit]
     )
+
+
+def release_numbers_by_id(dataset: Dataset) -> dict[int, int]:
+    """{release id: release number}; within a dataset both grow together."""
+    return dict(Release.objects.filter(dataset=dataset).values_list("id", "number"))
+
+
+def release_id_for(dataset: Dataset, number: int) -> int | None:
+    """The id of release `number` (0 means "before the first release")."""
+    if number == 0:
+        return 0
+    return (
+        Release.objects.filter(dataset=dataset, number=number).values_list("id", flat=True).first()
+    )

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import orjson
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 
 from apps.datasets.ingest.parse import PARSERS
@@ -14,6 +14,7 @@ from apps.datasets.ingest.validate import Invalid, Rejection, elements_clean, sa
 from apps.datasets.models import Dataset, ElementSet, Release, SpaceObject
 
 BATCH = 2000
+ANALYZE_AFTER = 5000
 
 
 @dataclass
@@ -144,6 +145,10 @@ def release_publish(
             batch_size=BATCH,
         )
     result.release = release
+    if connection.vendor == "postgresql" and len(new_rows) + len(ending) > ANALYZE_AFTER:
+        # Fresh statistics after a big release keep the planner on the index for API pages.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {model._meta.db_table}")
     return result
 
 

@@ -204,3 +204,28 @@ def test_imported_course_is_served(client, tmp_path):
     html = client.get(lesson.url).content.decode()
     assert "<sup>[1]</sup>" in html and 'value="2"' in html  # numbered citations
     assert '<pre class="code"' in html
+
+
+def test_reordered_sources_reorder_the_pages(tmp_path):
+    course = write_course(tmp_path)
+    _import(course)
+    for language in ("en", "fr"):
+        folder = course / language / "01-basics"
+        (folder / "01-lesson-1.md").rename(folder / "03-lesson-1.md")
+    summary = _import(course)
+    assert not summary.created
+    from apps.courses.models import ModulePage
+
+    for module in ModulePage.objects.all():
+        slugs = [p.slug for p in module.get_children()]
+        assert slugs == ["lesson-2", "lesson-1"]
+
+
+def test_duplicate_slugs_fail_the_course_cleanly(tmp_path):
+    course = write_course(tmp_path)
+    path = course / "en" / "01-basics" / "02-lesson-2.md"
+    path.write_text(path.read_text().replace("slug: lesson-2", "slug: lesson-1"))
+    with pytest.raises(ContentInvalid) as exc:
+        _import(course)
+    assert "lesson-1" in str(exc.value)
+    assert not LessonPage.objects.exists()

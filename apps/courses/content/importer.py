@@ -4,13 +4,21 @@ import json
 import uuid
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from wagtail.models import Locale, Page
 
 from apps.core.languages import DEFAULT_LANGUAGE
 from apps.courses.catalogue import catalogue_pages_ensure
 from apps.courses.content.convert import footnotes_collect, md_to_html, text_to_html
-from apps.courses.content.reader import NAMESPACE, CourseSource, LanguageSource, PageSource
+from apps.courses.content.reader import (
+    NAMESPACE,
+    ContentInvalid,
+    CourseSource,
+    LanguageSource,
+    PageSource,
+    SourceError,
+)
 from apps.courses.models import (
     AssessmentPage,
     CourseIndexPage,
@@ -259,23 +267,30 @@ def _assign(page, wanted: dict) -> None:
 
 def _order_children(parent: Page, ordered: list[Page]) -> None:
     """Put the children in source order (a new lesson may belong before existing ones)."""
-    current = [p.pk for p in parent.get_children().filter(pk__in=[p.pk for p in ordered])]
-    if current == [p.pk for p in ordered]:
+    parent = Page.objects.get(pk=parent.pk)  # fresh: treebeard moves need current child counts
+    wanted = [p.pk for p in ordered]
+    current = [p.pk for p in parent.get_children().filter(pk__in=wanted)]
+    if current == wanted:
         return
-    previous = None
-    for page in ordered:
-        page = Page.objects.get(pk=page.pk)
-        if previous is None:
-            page.move(parent, pos="first-child")
+    for index, pk in enumerate(wanted):
+        page = Page.objects.get(pk=pk)
+        if index == 0:
+            first = parent.get_children().first()
+            if first.pk != pk:
+                page.move(first, pos="left")
         else:
-            page.move(Page.objects.get(pk=previous.pk), pos="right")
-        previous = page
+            page.move(Page.objects.get(pk=wanted[index - 1]), pos="right")
 
 
 def course_import(course: CourseSource, summary: ImportSummary) -> None:
     """Import every language of one course in one transaction: all of it or nothing."""
     catalogue_pages_ensure()
-    with transaction.atomic():
-        languages = sorted(course.languages, key=lambda code: code != DEFAULT_LANGUAGE)
-        for code in languages:
-            _LanguageImport(course, course.languages[code], summary).run()
+    try:
+        with transaction.atomic():
+            languages = sorted(course.languages, key=lambda code: code != DEFAULT_LANGUAGE)
+            for code in languages:
+                _LanguageImport(course, course.languages[code], summary).run()
+    except ValidationError as error:
+        # E.g. two pages given the same slug: nothing of this course was written.
+        messages = "; ".join(error.messages)
+        raise ContentInvalid([SourceError(course.root, 1, messages)]) from error

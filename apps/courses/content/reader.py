@@ -24,6 +24,7 @@ NAMESPACE = uuid.UUID("6f1c4a52-3b1e-4c5e-9a7d-2f0e8b1d7c44")
 FENCE = re.compile(r"^```([A-Za-z_][\w-]*)?\s*$")
 MODULE_DIR = re.compile(r"^\d{2}-[a-z0-9-]+$")
 LESSON_FILE = re.compile(r"^\d{2}-[a-z0-9-]+\.md$")
+POSITION = re.compile(r"^\d{2}-")
 ASSESSMENTS = {"assessment-pre.md": "pre", "assessment-post.md": "post"}
 
 
@@ -61,8 +62,12 @@ class PageSource:
     assessment_kind: str = ""
 
     def key(self, course_slug: str) -> uuid.UUID:
+        """The page's lasting identity: the front matter `id`, else derived from the path
+        without its NN- position prefixes, so reordering files keeps every page (and the
+        learners' progress on it)."""
         explicit = getattr(self.front, "id", None)
-        return explicit or uuid.uuid5(NAMESPACE, f"{course_slug}/{self.identity}")
+        unnumbered = "/".join(POSITION.sub("", part) for part in self.identity.split("/"))
+        return explicit or uuid.uuid5(NAMESPACE, f"{course_slug}/{unnumbered}")
 
 
 @dataclass

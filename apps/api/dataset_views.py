@@ -53,7 +53,12 @@ class DatasetReleases(APIView):
         dataset = visible(request).filter(slug=slug[:80]).first()
         if dataset is None:
             raise NotFound("No such dataset, or not one you may read.")
-        releases = Release.objects.filter(dataset=dataset).order_by("-number")[:1000]
+        releases = (
+            Release.objects.filter(dataset=dataset)
+            .prefetch_related("files")
+            .order_by("-number")[:1000]
+        )
+        base = request.build_absolute_uri(f"/api/v1/datasets/{dataset.slug}/releases/")
         return Response(
             {
                 "results": [
@@ -66,6 +71,15 @@ class DatasetReleases(APIView):
                         "changed": r.changed,
                         "withdrawn": r.withdrawn,
                         "source": r.source,
+                        "files": [
+                            {
+                                "format": f.format,
+                                "url": f"{base}{r.number}/files/{f.format}.gz",
+                                "size": f.size,
+                                "sha256": f.sha256,
+                            }
+                            for f in r.files.all()
+                        ],
                     }
                     for r in releases
                 ]
@@ -196,3 +210,30 @@ class DcatCatalog(APIView):
             "dcat:dataset": datasets,
         }
         return Response(body, content_type="application/ld+json")
+
+
+class ReleaseFileDownload(APIView):
+    """A prepared, gzip-compressed file of a whole release."""
+
+    renderer_classes = [JSONRenderer]
+
+    @extend_schema(responses={200: OpenApiTypes.BINARY})
+    def get(self, request, slug: str, number: int, format_name: str):
+        from django.http import FileResponse
+
+        from apps.datasets.models import ReleaseFile
+
+        dataset = visible(request).filter(slug=slug[:80]).first()
+        if dataset is None:
+            raise NotFound("No such dataset, or not one you may read.")
+        prepared = ReleaseFile.objects.filter(
+            release__dataset=dataset, release__number=number, format=format_name[:10]
+        ).first()
+        if prepared is None:
+            raise NotFound("No such file (it may still be being prepared; see the release list).")
+        response = FileResponse(
+            prepared.file.open("rb"), as_attachment=True, filename=prepared.file.name.split("/")[-1]
+        )
+        response["Content-Type"] = "application/gzip"
+        response["X-Content-SHA256"] = prepared.sha256
+        return response

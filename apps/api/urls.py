@@ -14,6 +14,11 @@ urlpatterns = [
         dataset_views.ReleaseExport.as_view(),
         name="release_export",
     ),
+    path(
+        "v1/datasets/<str:slug>/releases/<int:number>/files/<str:format_name>.gz",
+        dataset_views.ReleaseFileDownload.as_view(),
+        name="release_file",
+    ),
     path("v1/catalog.jsonld", dataset_views.DcatCatalog.as_view(), name="dcat"),
     path("v1/objects/", views.ObjectList.as_view(), name="objects"),
     path("v1/elements/", views.ElementList.as_view(), name="elements"),

@@ -11,7 +11,12 @@ def schedules_sync() -> None:
     every_minute, _ = IntervalSchedule.objects.get_or_create(
         every=HEARTBEAT_SECONDS, period=IntervalSchedule.SECONDS
     )
-    for task in ("core.heartbeat", "core.publish_scheduled", "api.usage_flush"):
+    for task in (
+        "core.heartbeat",
+        "core.publish_scheduled",
+        "api.usage_flush",
+        "datasets.release_files_sweep",
+    ):
         PeriodicTask.objects.get_or_create(
             name=task, defaults={"task": task, "interval": every_minute}
         )

@@ -211,3 +211,24 @@ class ElementSet(RecordVersion):
 
     def __str__(self) -> str:
         return f"{self.norad_cat_id} @ {self.epoch:%Y-%m-%d %H:%M}"
+
+
+class ReleaseFile(models.Model):
+    """A whole release prepared once as a gzip file, with its checksum, for bulk download."""
+
+    release = models.ForeignKey(Release, related_name="files", on_delete=models.CASCADE)
+    format = models.CharField(max_length=10)
+    file = models.FileField(upload_to="releases/")
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release", "format"], name="datasets_release_file_format"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.release} {self.format}"

@@ -43,3 +43,18 @@ def test_load_demo_is_idempotent(portal_server):
     manage(portal_server.var_dir, "load_demo", "--skip-courses")  # as the fixture loaded it
     after = manage(portal_server.var_dir, "shell", "--verbosity=0", "-c", count).stdout
     assert before == after
+
+
+def test_worker_builds_release_files_after_publishing(portal_server):
+    """load_demo published the datasets; the worker, through the filesystem broker, prepares
+    each release's download files."""
+    deadline = time.monotonic() + 90
+    url = f"{portal_server.url}/api/v1/datasets/element-sets/releases/"
+    while time.monotonic() < deadline:
+        files = httpx.get(url).json()["results"][-1]["files"]
+        if {f["format"] for f in files} == {"csv", "json", "xml", "tle"}:
+            download = httpx.get(files[0]["url"])
+            assert download.status_code == 200 and download.content[:2] == b"\x1f\x8b"
+            return
+        time.sleep(1)
+    raise AssertionError(f"release files not built:\n{portal_server.log()[-4000:]}")

@@ -2,6 +2,7 @@
 in one transaction, so readers see the old release or the new one and never a mix."""
 
 import hashlib
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -13,6 +14,7 @@ from apps.datasets.ingest.parse import PARSERS
 from apps.datasets.ingest.validate import Invalid, Rejection, elements_clean, satcat_clean
 from apps.datasets.models import Dataset, ElementSet, Release, SpaceObject
 
+logger = logging.getLogger(__name__)
 BATCH = 2000
 ANALYZE_AFTER = 5000
 
@@ -145,11 +147,22 @@ def release_publish(
             batch_size=BATCH,
         )
     result.release = release
+    # Download files are built by a worker once the release is visible to it.
+    transaction.on_commit(lambda: _release_files_enqueue(release.pk))
     if connection.vendor == "postgresql" and len(new_rows) + len(ending) > ANALYZE_AFTER:
         # Fresh statistics after a big release keep the planner on the index for API pages.
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {model._meta.db_table}")
     return result
+
+
+def _release_files_enqueue(release_id: int) -> None:
+    from apps.datasets.tasks import build_release_files
+
+    try:
+        build_release_files.delay(release_id)
+    except Exception:  # the release is published; the beat sweep builds its files later
+        logger.warning("could not queue the files of release %s; the sweep will", release_id)
 
 
 def file_load(

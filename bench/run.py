@@ -43,6 +43,7 @@ call_command("migrate", verbosity=0)
 import orjson
 
 from apps.api.export import export_csv, release_rows
+from apps.api.representations import DERIVED_FIELDS, ELEMENT_FIELDS
 from apps.datasets.demo import demo_datasets_ensure
 from apps.datasets.ingest.apply import file_load
 from apps.datasets.models import ElementSet, Release
@@ -124,34 +125,7 @@ def bench_export(elements):
         for _ in export_csv(release_rows(elements, release)):
             pass
 
-    columns = ", ".join(
-        [
-            "norad_cat_id",
-            "object_name",
-            "object_id",
-            "epoch",
-            "mean_motion",
-            "eccentricity",
-            "inclination",
-            "ra_of_asc_node",
-            "arg_of_pericenter",
-            "mean_anomaly",
-            "ephemeris_type",
-            "classification_type",
-            "element_set_no",
-            "rev_at_epoch",
-            "bstar",
-            "mean_motion_dot",
-            "mean_motion_ddot",
-            "semimajor_axis",
-            "period",
-            "perigee_altitude",
-            "apogee_altitude",
-            "regime",
-            "in_leo_protected_region",
-            "in_geo_protected_region",
-        ]
-    )
+    columns = ", ".join(ELEMENT_FIELDS + DERIVED_FIELDS)
 
     def copy():
         with connection.cursor() as cursor:

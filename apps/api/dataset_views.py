@@ -231,8 +231,15 @@ class ReleaseFileDownload(APIView):
         ).first()
         if prepared is None:
             raise NotFound("No such file (it may still be being prepared; see the release list).")
+        try:
+            stream = prepared.file.open("rb")
+        except OSError:
+            # The record outlived its file (media storage wiped): the beat sweep cannot tell.
+            raise NotFound(
+                "This file is missing on the server; ask the portal's operators."
+            ) from None
         response = FileResponse(
-            prepared.file.open("rb"), as_attachment=True, filename=prepared.file.name.split("/")[-1]
+            stream, as_attachment=True, filename=prepared.file.name.split("/")[-1]
         )
         response["Content-Type"] = "application/gzip"
         response["X-Content-SHA256"] = prepared.sha256

@@ -6,11 +6,14 @@ from datetime import date
 
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
-from wagtail.models import Locale
 
 from apps.accounts.models import Organisation, User
 from apps.courses.models import CoursePage, Enrolment
-from apps.courses.selectors import course_lesson_counts, learning_gain
+from apps.courses.selectors import (
+    course_lesson_counts,
+    learning_gain,
+    pages_in_active_language,
+)
 
 
 @dataclass(frozen=True)
@@ -30,16 +33,6 @@ class MemberProgress:
         return round(100 * self.lessons_done / self.lessons_total) if self.lessons_total else 0
 
 
-def _courses_by_key(keys) -> dict:
-    """One version of each course: the active language's where translated, else the first."""
-    active = Locale.get_active().pk
-    found: dict = {}
-    for course in CoursePage.objects.live().filter(translation_key__in=keys).order_by("path"):
-        if course.translation_key not in found or course.locale_id == active:
-            found[course.translation_key] = course
-    return found
-
-
 def organisation_progress(*, organisation: Organisation) -> list[MemberProgress]:
     """Every member's enrolments with progress, completion and learning gain."""
     enrolments = list(
@@ -48,7 +41,7 @@ def organisation_progress(*, organisation: Organisation) -> list[MemberProgress]
         .prefetch_related("completions", "attempts")
         .order_by("user__name", "user__email", "enrolled_at")
     )
-    courses = _courses_by_key({e.course_key for e in enrolments})
+    courses = pages_in_active_language(CoursePage.objects.all(), {e.course_key for e in enrolments})
     totals = course_lesson_counts(list(courses.values()))
     rows = []
     for enrolment in enrolments:
@@ -95,7 +88,7 @@ def course_statistics() -> list[CourseStats]:
     enrolments = list(
         Enrolment.objects.select_related("user").prefetch_related("attempts").order_by("pk")
     )
-    courses = _courses_by_key({e.course_key for e in enrolments})
+    courses = pages_in_active_language(CoursePage.objects.all(), {e.course_key for e in enrolments})
     stats = {
         key: CourseStats(course, gains=[], by_country=defaultdict(lambda: [0, 0]))
         for key, course in courses.items()

@@ -51,6 +51,19 @@ def course_outline(course: CoursePage) -> CourseOutline:
     return CourseOutline(course, list(by_path.values()), assessments)
 
 
+def pages_in_active_language(queryset, keys) -> dict:
+    """{translation key: page} for live pages of `queryset` with those keys: the version in the
+    active language where it exists, else the first in tree order. One query."""
+    from wagtail.models import Locale
+
+    active = Locale.get_active().pk
+    found: dict = {}
+    for page in queryset.live().filter(translation_key__in=keys).order_by("path"):
+        if page.translation_key not in found or page.locale_id == active:
+            found[page.translation_key] = page
+    return found
+
+
 def course_lesson_keys(course: CoursePage) -> set[UUID]:
     return set(
         LessonPage.objects.live().descendant_of(course).values_list("translation_key", flat=True)

@@ -65,3 +65,14 @@ def test_sweep_builds_what_is_missing_and_api_serves_it(loaded, api):
     body = gzip.decompress(b"".join(response.streaming_content))
     assert hashlib.sha256(body).hexdigest() == files["csv"]["sha256"]
     assert api.get("/api/v1/datasets/space-objects/releases/1/files/pdf.gz").status_code == 404
+
+
+def test_a_file_missing_from_storage_is_a_404_problem(loaded, api):
+    import os
+
+    release = Release.objects.get(dataset__slug="space-objects", number=1)
+    prepared = release_files_build(release.pk)[0]
+    os.remove(prepared.file.path)
+    response = api.get(f"/api/v1/datasets/space-objects/releases/1/files/{prepared.format}.gz")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"

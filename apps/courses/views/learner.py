@@ -9,10 +9,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_GET
-from wagtail.models import Locale
 
 from apps.courses.models import Certificate, CourseObjective, CoursePage, Enrolment, LessonPage
-from apps.courses.selectors import course_lesson_counts, learning_gain
+from apps.courses.selectors import (
+    course_lesson_counts,
+    learning_gain,
+    pages_in_active_language,
+)
 
 CODE_PATTERN = re.compile(r"^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$")
 
@@ -27,19 +30,11 @@ def dashboard(request):
         .prefetch_related("completions", "attempts")
         .order_by("-last_visited_at", "-enrolled_at")
     )
-    keys = [e.course_key for e in enrolments]
-    current = Locale.get_active().pk
-    courses: dict = {}
-    for course in CoursePage.objects.live().filter(translation_key__in=keys).order_by("path"):
-        if course.translation_key not in courses or course.locale_id == current:
-            courses[course.translation_key] = course
-    resume_keys = [e.last_lesson_key for e in enrolments if e.last_lesson_key]
-    lessons: dict = {}
-    for lesson in (
-        LessonPage.objects.live().filter(translation_key__in=resume_keys).defer_streamfields()
-    ):
-        if lesson.translation_key not in lessons or lesson.locale_id == current:
-            lessons[lesson.translation_key] = lesson
+    courses = pages_in_active_language(CoursePage.objects.all(), [e.course_key for e in enrolments])
+    lessons = pages_in_active_language(
+        LessonPage.objects.defer_streamfields(),
+        [e.last_lesson_key for e in enrolments if e.last_lesson_key],
+    )
     lesson_counts = course_lesson_counts(list(courses.values()))
     objectives_by_page: dict = {}
     for objective in CourseObjective.objects.filter(page__in=list(courses.values())):

@@ -34,12 +34,23 @@ _MEDIA_EDIT = [
     ("wagtaildocs", "choose_document"),
 ]
 _TRANSLATE = [("wagtail_localize", "submit_translation")]
+# Curated tables: define them (a dataset of that kind), upload CSV, read the reports.
+_CURATE = [
+    ("datasets", "add_dataset"),
+    ("datasets", "change_dataset"),
+    ("datasets", "add_tableupload"),
+    ("datasets", "view_tableupload"),
+]
 
 MODEL_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
     LEARNER: [],
     COORDINATOR: [("accounts", "view_organisation_progress")],
-    EDITOR: _ADMIN_ACCESS + _MEDIA_EDIT + _TRANSLATE,
-    REVIEWER: _ADMIN_ACCESS + _MEDIA_EDIT + _TRANSLATE + [("courses", "view_course_reports")],
+    EDITOR: _ADMIN_ACCESS + _MEDIA_EDIT + _TRANSLATE + _CURATE,
+    REVIEWER: _ADMIN_ACCESS
+    + _MEDIA_EDIT
+    + _TRANSLATE
+    + _CURATE
+    + [("courses", "view_course_reports")],
     PARTNER: [("accounts", "manage_api_keys")],
 }
 

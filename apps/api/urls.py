@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from apps.api import dataset_views, views
+from apps.api import dataset_views, table_views, views
 
 app_name = "api"
 urlpatterns = [
@@ -23,6 +23,9 @@ urlpatterns = [
     path("v1/objects/", views.ObjectList.as_view(), name="objects"),
     path("v1/elements/", views.ElementList.as_view(), name="elements"),
     path("v1/elements/changes/", views.ElementChanges.as_view(), name="element_changes"),
+    path("v1/tables/", table_views.TableList.as_view(), name="tables"),
+    path("v1/tables/<str:slug>/", table_views.TableDetail.as_view(), name="table"),
+    path("v1/tables/<str:slug>/rows/", table_views.TableRows.as_view(), name="table_rows"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -2,14 +2,18 @@
 
 from pathlib import Path
 
+import orjson
 from django.db import transaction
 
 from apps.accounts.models import Organisation
 from apps.datasets.ingest.apply import IngestResult, file_load
 from apps.datasets.ingest.parse import format_guess
-from apps.datasets.models import Dataset
+from apps.datasets.ingest.tables import table_upload
+from apps.datasets.models import Dataset, TableUpload
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "real"
+TABLES = Path(__file__).resolve().parent / "fixtures" / "tables"
+DEMO_TABLE = "destructive-debris-events"
 CATALOGUE_FILES = ["celestrak_satcat_extract_2026-07-03.csv"]
 ELEMENT_FILES = sorted(p.name for p in FIXTURES.glob("*.tle")) + [
     "celestrak_cosmos-2251-debris_2021-10-02.txt",
@@ -96,3 +100,41 @@ def demo_datasets_load() -> list[IngestResult]:
             for stream, _ in streams:
                 stream.close()
     return results
+
+
+def demo_table_load() -> TableUpload:
+    """A curated table editors keep by hand: the debris-generating events the courses cite.
+    Idempotent: uploading the same file again publishes nothing."""
+    publisher, _ = Organisation.objects.get_or_create(
+        slug="orbital-commons",
+        defaults={"name": "Orbital Commons", "kind": Organisation.Kind.OTHER},
+    )
+    table, _ = Dataset.objects.get_or_create(
+        slug=DEMO_TABLE,
+        defaults={
+            "kind": Dataset.Kind.CURATED_TABLE,
+            "title": {
+                "en": "Destructive debris-generating events",
+                "fr": "Événements destructeurs générateurs de débris",
+                "es": "Eventos destructivos generadores de desechos",
+                "ar": "الأحداث المدمرة المولدة للحطام",
+                "ru": "Разрушительные события, порождающие мусор",
+                "zh-hans": "产生碎片的破坏性事件",
+            },
+            "description": {
+                "en": "Destructive anti-satellite tests and the accidental collision that "
+                "created large debris clouds, with the catalogue numbers of the parent objects."
+            },
+            "publisher": publisher,
+            "licence_name": "CC BY 4.0",
+            "licence_url": "https://creativecommons.org/licenses/by/4.0/",
+            "update_frequency": Dataset.Frequency.IRREGULAR,
+            "keywords": ["space debris", "anti-satellite tests", "collisions"],
+            "themes": ["space debris"],
+            "table_schema": orjson.loads((TABLES / f"{DEMO_TABLE}.schema.json").read_bytes()),
+        },
+    )
+    if table.uploads.exists():  # the demo loads once; later versions come from editors
+        return table.uploads.first()
+    with (TABLES / f"{DEMO_TABLE}.csv").open("rb") as stream:
+        return table_upload(table, stream, filename=f"{DEMO_TABLE}.csv", user=None)

@@ -14,6 +14,7 @@ class Dataset(models.Model):
     class Kind(models.TextChoices):
         SPACE_OBJECTS = "space_objects", _("Space object catalogue")
         ELEMENT_SETS = "element_sets", _("Orbital element sets")
+        CURATED_TABLE = "table", _("Curated table")
 
     class Access(models.TextChoices):
         PUBLIC = "public", _("Public")
@@ -64,6 +65,8 @@ class Dataset(models.Model):
             "it does not know yet."
         ),
     )
+    # For curated tables: the Frictionless Table Schema every upload is validated against.
+    table_schema = models.JSONField(_("table schema"), default=dict, blank=True)
     named_partners = models.ManyToManyField(
         Organisation, verbose_name=_("named partners"), blank=True, related_name="+"
     )
@@ -114,10 +117,13 @@ class Release(models.Model):
 
 
 class RecordVersion(models.Model):
-    """Common to every kind of record: which release brought it and which one ended it."""
+    """Common to every kind of record: which release brought it and which one ended it.
+
+    `KEY` names the field that identifies a record across releases (what a diff compares)."""
+
+    KEY = "norad_cat_id"
 
     dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="+")
-    norad_cat_id = models.PositiveBigIntegerField()  # 9-digit catalogue numbers fit
     content_hash = models.CharField(max_length=32)
     appeared_in = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="+")
     superseded_in = models.ForeignKey(
@@ -135,6 +141,7 @@ class SpaceObject(RecordVersion):
         SATCAT = "satcat", _("Satellite catalogue")
         ELEMENTS = "elements", _("Element sets only")
 
+    norad_cat_id = models.PositiveBigIntegerField()  # 9-digit catalogue numbers fit
     # Objects known only from element sets carry what the elements say; the rest stays unknown.
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.SATCAT)
 
@@ -173,6 +180,7 @@ class SpaceObject(RecordVersion):
 class ElementSet(RecordVersion):
     """A version of one object's CCSDS OMM mean elements, with values derived at ingest."""
 
+    norad_cat_id = models.PositiveBigIntegerField()
     object_name = models.CharField(max_length=100, blank=True)
     object_id = models.CharField(max_length=20, blank=True)
     epoch = models.DateTimeField()
@@ -211,6 +219,61 @@ class ElementSet(RecordVersion):
 
     def __str__(self) -> str:
         return f"{self.norad_cat_id} @ {self.epoch:%Y-%m-%d %H:%M}"
+
+
+class TableRow(RecordVersion):
+    """A version of one row of a curated table, identified by its schema's primary key."""
+
+    KEY = "row_key"
+
+    # The primary key's values joined by a unit separator: stable, sortable, one column.
+    row_key = models.CharField(max_length=300)
+    data = models.JSONField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["dataset", "row_key", "id"],
+                condition=Q(superseded_in__isnull=True),
+                name="datasets_tr_current",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.row_key
+
+
+class TableUpload(models.Model):
+    """One CSV an editor uploaded to a curated table, and what became of it."""
+
+    class Status(models.TextChoices):
+        PUBLISHED = "published", _("Published as a new release")
+        UNCHANGED = "unchanged", _("Valid, nothing changed")
+        REJECTED = "rejected", _("Rejected, nothing published")
+
+    dataset = models.ForeignKey(Dataset, related_name="uploads", on_delete=models.CASCADE)
+    uploaded_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    filename = models.CharField(max_length=200)
+    size = models.PositiveBigIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices)
+    row_count = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    # The first errors, each {"row", "field", "message"}; the count above says how many in all.
+    errors = models.JSONField(default=list, blank=True)
+    release = models.ForeignKey(
+        Release, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name = _("table upload")
+        verbose_name_plural = _("table uploads")
+
+    def __str__(self) -> str:
+        return f"{self.dataset.slug}: {self.filename}"
 
 
 class ReleaseFile(models.Model):

@@ -9,6 +9,7 @@ from django.core.files import File
 from django.db import transaction
 
 from apps.datasets.models import Dataset, Release, ReleaseFile
+from apps.datasets.selectors import table_release_rows
 
 ELEMENT_FORMATS = ("csv", "json", "xml", "tle")
 OBJECT_FORMATS = ("csv", "json")
@@ -18,13 +19,21 @@ def release_formats(dataset: Dataset) -> tuple[str, ...]:
     return ELEMENT_FORMATS if dataset.kind == Dataset.Kind.ELEMENT_SETS else OBJECT_FORMATS
 
 
+def _release_rows(dataset: Dataset, release: Release):
+    from apps.api.export import release_rows
+
+    if dataset.kind == Dataset.Kind.CURATED_TABLE:
+        return table_release_rows(dataset, release)
+    return release_rows(dataset, release)
+
+
 def _chunks(dataset: Dataset, release: Release, format_name: str):
     """The release's bytes in `format_name`, produced row by row (flat memory)."""
-    from apps.api.export import export_csv, export_json, release_rows
+    from apps.api.export import export_csv, export_json
     from apps.api.renderers import OMMXMLRenderer, TLERenderer
     from apps.api.representations import tle_fits, tle_lines
 
-    rows = release_rows(dataset, release)
+    rows = _release_rows(dataset, release)
     if format_name == "csv":
         for line in export_csv(rows):
             yield line.encode()

@@ -93,3 +93,54 @@ def release_id_for(dataset: Dataset, number: int) -> int | None:
     return (
         Release.objects.filter(dataset=dataset, number=number).values_list("id", flat=True).first()
     )
+
+
+def record_endpoint(dataset: Dataset) -> str:
+    """The API v1 path that lists a dataset's records."""
+    if dataset.kind == Dataset.Kind.SPACE_OBJECTS:
+        return "/api/v1/objects/"
+    if dataset.kind == Dataset.Kind.ELEMENT_SETS:
+        return "/api/v1/elements/"
+    return f"/api/v1/tables/{dataset.slug}/rows/"
+
+
+def table_breakdowns(dataset: Dataset, limit: int = 2) -> list[tuple[str, list[tuple[str, int]]]]:
+    """Rows per value of the table's enumerated columns (one query each): what a chart shows."""
+    from django.db.models import Count
+    from django.db.models.fields.json import KeyTextTransform
+
+    from apps.datasets.models import TableRow
+
+    current = TableRow.objects.filter(dataset=dataset, superseded_in__isnull=True)
+    charts = []
+    for item in dataset.table_schema.get("fields", []):
+        if "enum" not in item.get("constraints", {}):
+            continue
+        counts = (
+            current.annotate(value=KeyTextTransform(item["name"], "data"))
+            .values("value")
+            .annotate(n=Count("id"))
+            .order_by("-n", "value")
+        )
+        charts.append(
+            (item.get("title") or item["name"], [(c["value"] or "—", c["n"]) for c in counts])
+        )
+        if len(charts) == limit:
+            break
+    return charts
+
+
+def table_release_rows(dataset: Dataset, release: Release, chunk: int = 2000):
+    """A curated table's rows as of `release`, in key order, streamed from the database."""
+    from apps.datasets.models import TableRow
+
+    columns = [item["name"] for item in dataset.table_schema.get("fields", [])]
+    versions = (
+        TableRow.objects.filter(dataset=dataset, appeared_in_id__lte=release.pk)
+        .filter(Q(superseded_in__isnull=True) | Q(superseded_in_id__gt=release.pk))
+        .order_by("row_key")
+        .values_list("data", "appeared_in_id")
+    )
+    numbers = release_numbers_by_id(dataset)
+    for data, appeared_in_id in versions.iterator(chunk_size=chunk):
+        yield {**{name: data.get(name) for name in columns}, "release": numbers[appeared_in_id]}

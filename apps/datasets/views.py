@@ -5,12 +5,14 @@ from django.views.decorators.http import require_GET
 
 from apps.api.representations import ELEMENT_FIELDS, OBJECT_FIELDS
 from apps.core.charts import bar_chart, scatter_chart
-from apps.datasets.models import Dataset, ElementSet, Release, SpaceObject
+from apps.datasets.models import Dataset, ElementSet, Release, SpaceObject, TableRow
 from apps.datasets.selectors import (
     catalogue_breakdown,
     datasets_visible_to,
     elements_breakdown,
     gabbard_points,
+    record_endpoint,
+    table_breakdowns,
 )
 
 DEBRIS_CLOUDS = ["COSMOS 2251 DEB", "IRIDIUM 33 DEB"]
@@ -60,6 +62,17 @@ def dataset_detail(request, slug: str):
         )
         columns = OBJECT_FIELDS[:8]
         preview = SpaceObject.objects.filter(dataset=dataset, superseded_in__isnull=True)
+    elif dataset.kind == Dataset.Kind.CURATED_TABLE:
+        for index, (title, counts) in enumerate(table_breakdowns(dataset)):
+            charts.append(
+                (
+                    f"table-{index}",
+                    "bar",
+                    bar_chart(_("Rows by %(column)s") % {"column": title}, counts),
+                )
+            )
+        columns = [item["name"] for item in dataset.table_schema.get("fields", [])][:8]
+        preview = TableRow.objects.filter(dataset=dataset, superseded_in__isnull=True)
     else:
         data = elements_breakdown(dataset)
         charts.append(
@@ -100,12 +113,17 @@ def dataset_detail(request, slug: str):
             "apogee_altitude",
         ]
         preview = ElementSet.objects.filter(dataset=dataset, superseded_in__isnull=True)
-    preview_rows = [
-        list(row) for row in preview.order_by("norad_cat_id").values_list(*columns)[:PREVIEW_ROWS]
-    ]
-    endpoint = (
-        "/api/v1/objects/" if dataset.kind == Dataset.Kind.SPACE_OBJECTS else "/api/v1/elements/"
-    )
+    if dataset.kind == Dataset.Kind.CURATED_TABLE:
+        preview_rows = [
+            [data.get(name) for name in columns]
+            for data in preview.order_by("row_key").values_list("data", flat=True)[:PREVIEW_ROWS]
+        ]
+    else:
+        preview_rows = [
+            list(row)
+            for row in preview.order_by("norad_cat_id").values_list(*columns)[:PREVIEW_ROWS]
+        ]
+    endpoint = record_endpoint(dataset)
     formats = ["json", "csv"] + (
         ["xml", "kvn", "tle", "3le"] if dataset.kind == Dataset.Kind.ELEMENT_SETS else []
     )

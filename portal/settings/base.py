@@ -293,6 +293,11 @@ REST_FRAMEWORK = {
     "URL_FORMAT_OVERRIDE": "format",
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "apps.api.negotiation.StrictContentNegotiation",
 }
+# ---------------------------------------------------------------------------- curated tables
+# One CSV upload to a curated table: larger files or more rows are refused with a clear reason.
+TABLE_UPLOAD_MAX_BYTES = env.int("TABLE_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+TABLE_UPLOAD_MAX_ROWS = env.int("TABLE_UPLOAD_MAX_ROWS", default=200_000)
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Orbital Commons API",
     "DESCRIPTION": "Curated space-object catalogue and orbital element sets, versioned by release.",

@@ -12,7 +12,14 @@ from django.db.models import Max
 
 from apps.datasets.ingest.parse import PARSERS
 from apps.datasets.ingest.validate import Invalid, Rejection, elements_clean, satcat_clean
-from apps.datasets.models import Dataset, ElementSet, Release, SpaceObject
+from apps.datasets.models import (
+    Dataset,
+    ElementSet,
+    RecordVersion,
+    Release,
+    SpaceObject,
+    TableRow,
+)
 
 logger = logging.getLogger(__name__)
 BATCH = 2000
@@ -34,10 +41,20 @@ class IngestResult:
         return self.received - len(self.rejected)
 
 
-def _model_and_cleaner(dataset: Dataset):
+def record_model(dataset: Dataset) -> type[RecordVersion]:
+    return {
+        Dataset.Kind.SPACE_OBJECTS: SpaceObject,
+        Dataset.Kind.ELEMENT_SETS: ElementSet,
+        Dataset.Kind.CURATED_TABLE: TableRow,
+    }[dataset.kind]
+
+
+def _cleaner(dataset: Dataset):
     if dataset.kind == Dataset.Kind.SPACE_OBJECTS:
-        return SpaceObject, satcat_clean
-    return ElementSet, elements_clean
+        return satcat_clean
+    if dataset.kind == Dataset.Kind.ELEMENT_SETS:
+        return elements_clean
+    raise ValueError("curated tables are loaded through apps.datasets.ingest.tables")
 
 
 def content_hash(record: dict) -> str:
@@ -50,7 +67,7 @@ def records_clean(
     dataset: Dataset, raw_records: Iterable[tuple[int, dict]], result: IngestResult
 ) -> Iterator[dict]:
     """Validate one record at a time; rejections are kept with field, reason and raw text."""
-    _, clean = _model_and_cleaner(dataset)
+    clean = _cleaner(dataset)
     seen: set[int] = set()
     for position, raw in raw_records:
         result.received += 1
@@ -78,9 +95,10 @@ def release_publish(
     full_snapshot: bool = True,
 ) -> IngestResult:
     """Write a new release if anything changed; an unchanged payload writes nothing."""
-    model, _ = _model_and_cleaner(dataset)
+    model = record_model(dataset)
+    key = model.KEY
     current_rows = model.objects.filter(dataset=dataset, superseded_in__isnull=True)
-    current = dict(current_rows.values_list("norad_cat_id", "content_hash"))
+    current = dict(current_rows.values_list(key, "content_hash"))
     # Objects a catalogue knows only from element sets are not the snapshot's to withdraw.
     derived = (
         set(
@@ -91,26 +109,25 @@ def release_publish(
         if model is SpaceObject
         else set()
     )
-    current_pk = None  # loaded only if something is superseded
     new_rows: list[dict] = []
-    superseded: list[int] = []
-    seen: set[int] = set()
+    superseded: list = []
+    seen: set = set()
     for record in records:
-        norad = record["norad_cat_id"]
-        seen.add(norad)
+        identity = record[key]
+        seen.add(identity)
         digest = content_hash(record)
-        if norad not in current:
+        if identity not in current:
             result.added += 1
-        elif current[norad] != digest:
+        elif current[identity] != digest:
             result.changed += 1
-            superseded.append(norad)
+            superseded.append(identity)
         else:
             result.unchanged += 1
             continue
         new_rows.append({**record, "content_hash": digest})
-        current[norad] = digest
+        current[identity] = digest
     withdrawn = (
-        [norad for norad in current if norad not in seen and norad not in derived]
+        [identity for identity in current if identity not in seen and identity not in derived]
         if full_snapshot
         else []
     )
@@ -121,8 +138,8 @@ def release_publish(
         # Lock the dataset row: two publishers of one dataset queue up instead of racing.
         Dataset.objects.select_for_update().get(pk=dataset.pk)
         number = (Release.objects.filter(dataset=dataset).aggregate(n=Max("number"))["n"] or 0) + 1
-        for norad in withdrawn:
-            current.pop(norad)
+        for identity in withdrawn:
+            current.pop(identity)
         checksum = hashlib.sha256(orjson.dumps(sorted(current.items()))).hexdigest()
         release = Release.objects.create(
             dataset=dataset,
@@ -137,9 +154,9 @@ def release_publish(
         )
         ending = superseded + withdrawn
         if ending:
-            current_pk = model.objects.filter(dataset=dataset, superseded_in__isnull=True)
+            current_versions = model.objects.filter(dataset=dataset, superseded_in__isnull=True)
             for start in range(0, len(ending), BATCH):
-                current_pk.filter(norad_cat_id__in=ending[start : start + BATCH]).update(
+                current_versions.filter(**{f"{key}__in": ending[start : start + BATCH]}).update(
                     superseded_in=release
                 )
         model.objects.bulk_create(

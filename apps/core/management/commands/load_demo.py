@@ -6,7 +6,7 @@ from apps.core.schedules import schedules_sync
 from apps.courses.catalogue import catalogue_pages_ensure
 from apps.courses.content.demo import demo_courses_load
 from apps.courses.editorial import course_workflow_sync
-from apps.datasets.demo import demo_datasets_load
+from apps.datasets.demo import demo_datasets_load, demo_table_load
 
 
 class Command(BaseCommand):
@@ -26,6 +26,7 @@ class Command(BaseCommand):
             *([] if skip_courses else [("courses from content/", demo_courses_load)]),
             ("editorial workflow", course_workflow_sync),
             ("datasets from the real data", demo_datasets_load),
+            ("a curated table", demo_table_load),
         ]
         for label, step in steps:
             self.stdout.write(f"Loading {label}…")

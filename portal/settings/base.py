@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "apps.courses",
     "apps.datasets",
     "apps.api",
+    "apps.partners",
     "rest_framework",
     "django_filters",
     "drf_spectacular",

@@ -3,7 +3,7 @@ in one transaction, so readers see the old release or the new one and never a mi
 
 import hashlib
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import orjson
@@ -26,19 +26,34 @@ BATCH = 2000
 ANALYZE_AFTER = 5000
 
 
+REJECTIONS_KEPT = 10_000  # a run keeps the first ones with their reasons and counts them all
+
+
 @dataclass
 class IngestResult:
     received: int = 0
     rejected: list[Rejection] = field(default_factory=list)
+    rejected_count: int = 0
     added: int = 0
     changed: int = 0
     unchanged: int = 0
     withdrawn: int = 0
     release: Release | None = None
+    # Why a valid payload was not published (e.g. too many rejections); empty when it was.
+    refused: str = ""
 
     @property
     def valid(self) -> int:
-        return self.received - len(self.rejected)
+        return self.received - self.rejected_count
+
+    def reject(self, rejection: Rejection) -> None:
+        self.rejected_count += 1
+        if len(self.rejected) < REJECTIONS_KEPT:
+            self.rejected.append(rejection)
+
+
+class Refused(Exception):
+    """Raised by an `accept` check to publish nothing; the transaction rolls back."""
 
 
 def record_model(dataset: Dataset) -> type[RecordVersion]:
@@ -79,7 +94,7 @@ def records_clean(
                 raise Invalid("norad_cat_id", "duplicate of an earlier record in this payload")
         except Invalid as error:
             text = orjson.dumps(raw, default=str).decode()[:500]
-            result.rejected.append(Rejection(position, error.field, error.reason, text))
+            result.reject(Rejection(position, error.field, error.reason, text))
             continue
         seen.add(record["norad_cat_id"])
         yield record
@@ -93,10 +108,28 @@ def release_publish(
     source: str,
     source_detail: str = "",
     full_snapshot: bool = True,
+    accept: Callable[[IngestResult], str] | None = None,
 ) -> IngestResult:
-    """Write a new release if anything changed; an unchanged payload writes nothing."""
+    """Write a new release if anything changed; an unchanged payload writes nothing.
+
+    Records stream through: changed ones are written in batches inside one transaction, so
+    memory holds the current keys and hashes but never the payload. `accept`, called once all
+    records are in, may name a reason to publish nothing (the transaction then rolls back)."""
+    try:
+        with transaction.atomic():
+            return _publish(dataset, records, result, source, source_detail, full_snapshot, accept)
+    except Refused as refusal:
+        result.release = None
+        result.refused = str(refusal)
+        return result
+
+
+def _publish(dataset, records, result, source, source_detail, full_snapshot, accept):
     model = record_model(dataset)
     key = model.KEY
+    # Lock the dataset row first: two publishers of one dataset queue up instead of racing,
+    # and the current records read below stay the current ones until this commits.
+    Dataset.objects.select_for_update().get(pk=dataset.pk)
     current_rows = model.objects.filter(dataset=dataset, superseded_in__isnull=True)
     current = dict(current_rows.values_list(key, "content_hash"))
     # Objects a catalogue knows only from element sets are not the snapshot's to withdraw.
@@ -109,9 +142,36 @@ def release_publish(
         if model is SpaceObject
         else set()
     )
-    new_rows: list[dict] = []
-    superseded: list = []
+    release: Release | None = None
+    batch: list = []
+    ending: list = []
+    written = 0
     seen: set = set()
+
+    def release_open() -> Release:
+        number = (Release.objects.filter(dataset=dataset).aggregate(n=Max("number"))["n"] or 0) + 1
+        return Release.objects.create(
+            dataset=dataset,
+            number=number,
+            checksum="",
+            record_count=0,
+            added=0,
+            changed=0,
+            withdrawn=0,
+            source=source,
+            source_detail=source_detail[:300],
+        )
+
+    def flush() -> None:
+        # End the old versions first, so the update cannot touch the rows inserted next.
+        for start in range(0, len(ending), BATCH):
+            current_rows.filter(**{f"{key}__in": ending[start : start + BATCH]}).update(
+                superseded_in=release
+            )
+        model.objects.bulk_create(batch, batch_size=BATCH)
+        ending.clear()
+        batch.clear()
+
     for record in records:
         identity = record[key]
         seen.add(identity)
@@ -120,54 +180,48 @@ def release_publish(
             result.added += 1
         elif current[identity] != digest:
             result.changed += 1
-            superseded.append(identity)
+            ending.append(identity)
         else:
             result.unchanged += 1
             continue
-        new_rows.append({**record, "content_hash": digest})
         current[identity] = digest
+        if release is None:
+            release = release_open()
+        batch.append(model(dataset=dataset, appeared_in=release, content_hash=digest, **record))
+        written += 1
+        if len(batch) >= BATCH:
+            flush()
     withdrawn = (
         [identity for identity in current if identity not in seen and identity not in derived]
         if full_snapshot
         else []
     )
     result.withdrawn = len(withdrawn)
-    if not new_rows and not withdrawn:
+    if accept is not None and (reason := accept(result)):
+        raise Refused(reason)
+    if release is None and not withdrawn:
         return result
-    with transaction.atomic():
-        # Lock the dataset row: two publishers of one dataset queue up instead of racing.
-        Dataset.objects.select_for_update().get(pk=dataset.pk)
-        number = (Release.objects.filter(dataset=dataset).aggregate(n=Max("number"))["n"] or 0) + 1
-        for identity in withdrawn:
-            current.pop(identity)
-        checksum = hashlib.sha256(orjson.dumps(sorted(current.items()))).hexdigest()
-        release = Release.objects.create(
-            dataset=dataset,
-            number=number,
-            checksum=checksum,
-            record_count=len(current),
-            added=result.added,
-            changed=result.changed,
-            withdrawn=result.withdrawn,
-            source=source,
-            source_detail=source_detail[:300],
-        )
-        ending = superseded + withdrawn
-        if ending:
-            current_versions = model.objects.filter(dataset=dataset, superseded_in__isnull=True)
-            for start in range(0, len(ending), BATCH):
-                current_versions.filter(**{f"{key}__in": ending[start : start + BATCH]}).update(
-                    superseded_in=release
-                )
-        model.objects.bulk_create(
-            (model(dataset=dataset, appeared_in=release, **row) for row in new_rows),
-            batch_size=BATCH,
-        )
+    if release is None:
+        release = release_open()
+    ending.extend(withdrawn)
+    flush()
+    for identity in withdrawn:
+        current.pop(identity)
+    release.checksum = hashlib.sha256(orjson.dumps(sorted(current.items()))).hexdigest()
+    release.record_count = len(current)
+    release.added, release.changed, release.withdrawn = (
+        result.added,
+        result.changed,
+        result.withdrawn,
+    )
+    release.save(update_fields=["checksum", "record_count", "added", "changed", "withdrawn"])
     result.release = release
     # Download files are built by a worker once the release is visible to it.
-    transaction.on_commit(lambda: _release_files_enqueue(release.pk))
-    if connection.vendor == "postgresql" and len(new_rows) + len(ending) > ANALYZE_AFTER:
-        # Fresh statistics after a big release keep the planner on the index for API pages.
+    release_id = release.pk
+    transaction.on_commit(lambda: _release_files_enqueue(release_id))
+    if connection.vendor == "postgresql" and written + result.withdrawn > ANALYZE_AFTER:
+        # Fresh statistics after a big release keep the planner on the index for API pages
+        # (ANALYZE inside the transaction sees its rows; it takes no lock readers wait on).
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {model._meta.db_table}")
     return result

@@ -5,10 +5,17 @@ import csv
 import io
 from collections.abc import Iterator
 from typing import IO
+from xml.etree.ElementTree import ParseError
 
-import orjson
+import ijson
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as DefusedET
 
 RawRecord = dict[str, str]
+
+
+class PayloadError(ValueError):
+    """The payload as a whole cannot be read (not JSON, not XML…): no record can be trusted."""
 
 
 def parse_satcat_csv(stream: IO[bytes]) -> Iterator[tuple[int, RawRecord]]:
@@ -24,15 +31,63 @@ def parse_omm_csv(stream: IO[bytes]) -> Iterator[tuple[int, RawRecord]]:
 
 
 def parse_omm_json(stream: IO[bytes]) -> Iterator[tuple[int, RawRecord]]:
-    """CelesTrak GP JSON: an array of OMM objects."""
-    data = orjson.loads(stream.read())
-    if not isinstance(data, list):
-        raise ValueError("expected a JSON array of OMM records")
-    for position, record in enumerate(data, start=1):
-        if not isinstance(record, dict):
-            yield position, {"_error": "not a JSON object"}
-            continue
-        yield position, {str(k).lower(): v for k, v in record.items()}
+    """CelesTrak GP JSON: an array of OMM objects, read one object at a time (ijson's C parser),
+    so memory does not grow with the payload."""
+    head = stream.read(1)
+    while head and head.isspace():
+        head = stream.read(1)
+    if head != b"[":
+        raise PayloadError("expected a JSON array of OMM records")
+    try:
+        items = ijson.items(_Prefixed(head, stream), "item", use_float=True)
+        for position, record in enumerate(items, start=1):
+            if not isinstance(record, dict):
+                yield position, {"_error": "not a JSON object"}
+                continue
+            yield position, {str(k).lower(): v for k, v in record.items()}
+    except ijson.JSONError as error:
+        raise PayloadError(f"not valid JSON: {str(error)[:200]}") from None
+
+
+class _Prefixed:
+    """A stream with the bytes already read put back in front."""
+
+    def __init__(self, head: bytes, stream: IO[bytes]):
+        self.head, self.stream = head, stream
+
+    def read(self, size: int = -1) -> bytes:
+        if size == 0:  # ijson probes the stream's type with read(0)
+            return b""
+        if self.head:
+            head, self.head = self.head, b""
+            return head + self.stream.read(max(size - len(head), 0) if size > 0 else -1)
+        return self.stream.read(size)
+
+
+def parse_omm_xml(stream: IO[bytes]) -> Iterator[tuple[int, RawRecord]]:
+    """CCSDS OMM XML (one <omm> per object, in an <ndm> or alone), element by element.
+
+    defusedxml refuses DTDs and entities, so a hostile payload cannot expand or reach out."""
+    position = 0
+    try:
+        for _event, element in DefusedET.iterparse(stream, events=("end",), forbid_dtd=True):
+            if _local(element.tag) != "omm":
+                continue
+            position += 1
+            record = {}
+            for child in element.iter():
+                if len(child) == 0 and child is not element:
+                    record[_local(child.tag).lower()] = (child.text or "").strip()
+            element.clear()
+            yield position, record
+    except (ParseError, DefusedXmlException) as error:
+        raise PayloadError(f"not well-formed OMM XML: {str(error)[:200]}") from None
+    if position == 0:
+        raise PayloadError("no <omm> element in the XML")
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
 
 
 def parse_tle(stream: IO[bytes]) -> Iterator[tuple[int, RawRecord]]:
@@ -63,6 +118,7 @@ PARSERS = {
     "satcat_csv": parse_satcat_csv,
     "omm_json": parse_omm_json,
     "omm_csv": parse_omm_csv,
+    "omm_xml": parse_omm_xml,
     "tle": parse_tle,
 }
 
@@ -73,6 +129,8 @@ def format_guess(filename: str) -> str:
         return "satcat_csv"
     if name.endswith(".json"):
         return "omm_json"
+    if name.endswith(".xml"):
+        return "omm_xml"
     if name.endswith(".csv"):
         return "omm_csv"
     if name.endswith((".tle", ".txt", ".3le")):

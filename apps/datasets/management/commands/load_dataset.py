@@ -62,7 +62,7 @@ class Command(BaseCommand):
         release = f"release {result.release.number}" if result.release else "no change"
         self.stdout.write(
             f"{dataset}: received {result.received}, valid {result.valid}, rejected "
-            f"{len(result.rejected)}; added {result.added}, changed {result.changed}, "
+            f"{result.rejected_count}; added {result.added}, changed {result.changed}, "
             f"unchanged {result.unchanged}, withdrawn {result.withdrawn} → {release}"
         )
         for rejection in result.rejected[:20]:

@@ -9,7 +9,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.api.export import export_csv, export_json, release_rows
+from apps.api.export import export_json, release_csv, release_rows
 from apps.api.renderers import CSVRenderer
 from apps.api.views import visible
 from apps.datasets.models import Dataset, Release
@@ -102,11 +102,10 @@ class ReleaseExport(APIView):
         release = Release.objects.filter(dataset=dataset, number=number).first()
         if release is None:
             raise NotFound(f"Release {number} does not exist.")
-        rows = release_rows(dataset, release)
         if extension == "csv":
-            body, content_type = export_csv(rows), "text/csv; charset=utf-8"
+            body, content_type = release_csv(dataset, release), "text/csv; charset=utf-8"
         else:
-            body, content_type = export_json(rows), "application/json"
+            body, content_type = export_json(release_rows(dataset, release)), "application/json"
         response = StreamingHttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = (
             f'attachment; filename="{dataset.slug}-release-{release.number}.{extension}"'

@@ -1,8 +1,13 @@
 """API v1: thin views over the datasets' selectors; every error is problem+json."""
 
 import hashlib
+from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.db.models import Q
+from django.http import HttpResponse
+from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
+from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, quote_etag
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -58,6 +63,66 @@ def _positive_int(request, name: str) -> int | None:
     if value < 0 or value > 2_000_000_000:
         raise ValidationError({name: ["Must be a release number (a whole number)."]})
     return value
+
+
+# A finished page is fixed by its dataset, the dataset's latest release, its address, query and
+# format: releases are immutable. Cached pages skip the query, row shaping, JSON and gzip; the
+# time limit only bounds how long an in-place repair by an operator could go unseen.
+PAGE_CACHE_SECONDS = 600
+
+
+def page_cache_key(request, dataset: Dataset, release: Release) -> str:
+    """The cache key of one finished page. The release's id, creation time and checksum (not
+    only its number) guard against a number reused after a database was restored or reset; the
+    absolute address is in it because `next`/`previous` links carry the host."""
+    query = urlencode(sorted(request.query_params.lists()), doseq=True)
+    gzip = bool(re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")))
+    raw = "|".join(
+        [
+            str(dataset.pk),
+            str(release.pk),
+            release.created_at.isoformat(),
+            release.checksum,
+            request.build_absolute_uri(request.path),
+            query,
+            request.accepted_renderer.format,
+            "gzip" if gzip else "identity",
+        ]
+    )
+    return "api:page:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def page_cached(key: str) -> HttpResponse | None:
+    entry = cache.get(key)
+    if entry is None:
+        return None
+    body, content_type, encoding = entry
+    response = HttpResponse(body, content_type=content_type)
+    if encoding:
+        response["Content-Encoding"] = encoding
+        patch_vary_headers(response, ("Accept-Encoding",))
+    return response
+
+
+def page_remember(request, key: str, response: Response) -> None:
+    """Once DRF has rendered the page, compress it as GZipMiddleware would (the middleware then
+    leaves it alone) and keep the bytes that go on the wire."""
+
+    def remember(rendered):
+        rendered = GZipMiddleware(lambda _: rendered).process_response(request, rendered)
+        encoding = rendered.get("Content-Encoding")
+        cache.set(key, (rendered.content, rendered["Content-Type"], encoding), PAGE_CACHE_SECONDS)
+        return rendered
+
+    response.add_post_render_callback(remember)
+
+
+def _weak_if_encoded(response):
+    # As GZipMiddleware does for pages it compresses: the ETag names the uncompressed content.
+    etag = response.get("ETag", "")
+    if response.get("Content-Encoding") and etag.startswith('"'):
+        response["ETag"] = "W/" + etag
+    return response
 
 
 class _Conditional:
@@ -133,6 +198,12 @@ class _RecordList(_Conditional, APIView):
         etag, not_modified = self.conditional(request, dataset, release)
         if not_modified is not None:
             return self.stamp(not_modified, etag, release)
+        # Access (above), authentication, key usage counting and throttling (DRF, before this
+        # method) have all run: a cached page is only ever served to someone who may read it.
+        key = page_cache_key(request, dataset, release) if release is not None else None
+        cached = page_cached(key) if key else None
+        if cached is not None:
+            return _weak_if_encoded(self.stamp(cached, etag, release))
         queryset = filters_apply(self.filterset, request, self.versions(request, dataset))
         paginator = self.pagination()
         queryset = self.ordered(request, queryset, paginator)
@@ -140,7 +211,10 @@ class _RecordList(_Conditional, APIView):
         page = paginator.paginate_queryset(queryset, request, view=self)
         numbers = release_numbers_by_id(dataset)
         rows = [self.row(values, request, numbers) for values in page]
-        return self.stamp(paginator.get_paginated_response(rows), etag, release)
+        response = self.stamp(paginator.get_paginated_response(rows), etag, release)
+        if key:
+            page_remember(request._request, key, response)
+        return response
 
 
 class ObjectList(_RecordList):

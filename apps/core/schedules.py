@@ -16,6 +16,7 @@ def schedules_sync() -> None:
         "core.publish_scheduled",
         "api.usage_flush",
         "datasets.release_files_sweep",
+        "partners.reap_stale_runs",
     ):
         PeriodicTask.objects.get_or_create(
             name=task, defaults={"task": task, "interval": every_minute}

@@ -294,6 +294,14 @@ REST_FRAMEWORK = {
     "URL_FORMAT_OVERRIDE": "format",
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "apps.api.negotiation.StrictContentNegotiation",
 }
+# ---------------------------------------------------------------------------- partner syncs
+# Key for partner tokens at rest (any long random string); derived from SECRET_KEY if unset.
+SYNC_SECRETS_KEY = env.str("SYNC_SECRETS_KEY", default="")
+# On databases without advisory locks, a run's lease on its source lasts this long at most.
+SYNC_LEASE_SECONDS = env.int("SYNC_LEASE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60)
+# The demo partner endpoint `run` starts (serving the real files in the project's fixtures).
+DEMO_PARTNER_PORT = env.int("DEMO_PARTNER_PORT", default=8099)
+
 # ---------------------------------------------------------------------------- curated tables
 # One CSV upload to a curated table: larger files or more rows are refused with a clear reason.
 TABLE_UPLOAD_MAX_BYTES = env.int("TABLE_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)

@@ -44,6 +44,7 @@ class RowError:
 @dataclass
 class UploadReport:
     rows: int = 0
+    rejected_rows: int = 0
     error_count: int = 0
     errors: list[RowError] = field(default_factory=list)
 
@@ -204,11 +205,16 @@ def _rows_over(text: str, limit: int) -> bool:
     return any(index >= limit for index, _row in enumerate(reader))
 
 
-def table_rows_check(dataset: Dataset, data: bytes) -> tuple[UploadReport, list[dict]]:
-    """Every row checked against the schema; the records to publish when there is no error."""
+def table_rows_check(
+    dataset: Dataset, data: bytes, *, partial: bool = False
+) -> tuple[UploadReport, list[dict]]:
+    """Every row checked against the schema; the records to publish when there is no error.
+
+    With `partial` (partner syncs), the rows without errors are returned even when others
+    have some; the caller decides by the share rejected."""
     report = UploadReport()
     try:
-        return _rows_check(dataset, data, report)
+        return _rows_check(dataset, data, report, partial)
     except (csv.Error, FrictionlessException) as error:
         # A cell beyond csv's field limit, broken quoting…: the file as a whole is refused.
         report.add(0, "", _("The file cannot be read as CSV: %(reason)s") % {"reason": error})
@@ -216,7 +222,7 @@ def table_rows_check(dataset: Dataset, data: bytes) -> tuple[UploadReport, list[
 
 
 def _rows_check(
-    dataset: Dataset, data: bytes, report: UploadReport
+    dataset: Dataset, data: bytes, report: UploadReport, partial: bool
 ) -> tuple[UploadReport, list[dict]]:
     schema = dataset.table_schema
     if len(data) > max_upload_bytes():
@@ -251,6 +257,7 @@ def _rows_check(
     )
     with resource:
         for row in resource.row_stream:
+            errors_before = report.error_count
             report.rows += 1
             if report.rows > limit:
                 report.add(
@@ -280,14 +287,17 @@ def _rows_check(
                         _("“%(cell)s” starts like a spreadsheet formula; remove the leading sign.")
                         % {"cell": value[:80]},
                     )
-            if report.error_count:
+            if report.error_count > errors_before:
+                report.rejected_rows += 1
+                continue
+            if report.error_count and not partial:
                 continue  # nothing will be published; keep counting errors only
             data_row = {name: json_value(values.get(name), types[name]) for name in types}
             key = KEY_SEPARATOR.join(_key_part(data_row[name]) for name in primary_key)
             records.append({"row_key": key[:300], "data": data_row})
     if report.rows == 0 and report.error_count == 0:
         report.add(2, "", _("The file has a header but no rows."))
-    return report, ([] if report.error_count else records)
+    return report, ([] if report.error_count and not partial else records)
 
 
 def table_upload(dataset: Dataset, stream: IO[bytes], *, filename: str, user) -> TableUpload:

@@ -7,6 +7,7 @@ from apps.courses.catalogue import catalogue_pages_ensure
 from apps.courses.content.demo import demo_courses_load
 from apps.courses.editorial import course_workflow_sync
 from apps.datasets.demo import demo_datasets_load, demo_table_load
+from apps.partners.demo import demo_source_ensure
 
 
 class Command(BaseCommand):
@@ -27,6 +28,7 @@ class Command(BaseCommand):
             ("editorial workflow", course_workflow_sync),
             ("datasets from the real data", demo_datasets_load),
             ("a curated table", demo_table_load),
+            ("a demo partner sync source", demo_source_ensure),
         ]
         for label, step in steps:
             self.stdout.write(f"Loading {label}…")

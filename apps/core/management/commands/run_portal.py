@@ -36,6 +36,12 @@ class Command(BaseCommand):
             env=env,
         )
         manager.add_process("beat", f"{python} -m celery -A portal beat --loglevel INFO", env=env)
+        # A local partner serving the real fixture files: the demo source syncs from it.
+        manager.add_process(
+            "partner",
+            f"{python} manage.py demo_partner --port {settings.DEMO_PARTNER_PORT}",
+            env=env,
+        )
 
         url = f"http://{host}:{port}/"
         self.stdout.write(self.style.SUCCESS(f"\nOrbital Commons is starting at {url}"))

@@ -107,7 +107,7 @@ def bench_ingest():
             into.write(data)
         copy_time = time.perf_counter() - started
     say(
-        f"  ingest {rows} records (received {first.received}, rejected {len(first.rejected)}): "
+        f"  ingest {rows} records (received {first.received}, rejected {first.rejected_count}): "
         f"{ingest:.2f} s, {rows / ingest:,.0f} records/s"
     )
     say(f"  COPY of the same rows: {copy_time:.3f} s   ratio {ingest / copy_time:.1f}× (target 2×)")

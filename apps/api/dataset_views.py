@@ -13,7 +13,7 @@ from apps.api.export import export_json, release_csv, release_rows
 from apps.api.renderers import CSVRenderer
 from apps.api.views import visible
 from apps.datasets.models import Dataset, Release
-from apps.datasets.selectors import release_latest
+from apps.datasets.selectors import record_endpoint, release_latest
 
 
 class DatasetList(APIView):
@@ -134,11 +134,10 @@ class DcatCatalog(APIView):
         datasets = []
         for dataset in visible(request).select_related("publisher").order_by("slug"):
             latest = release_latest(dataset)
-            endpoint = "objects" if dataset.kind == Dataset.Kind.SPACE_OBJECTS else "elements"
             distributions = [
                 {
                     "@type": "dcat:Distribution",
-                    "dcat:accessURL": {"@id": f"{base}/api/v1/{endpoint}/"},
+                    "dcat:accessURL": {"@id": f"{base}{record_endpoint(dataset)}"},
                     "dcat:mediaType": "application/json",
                     "dct:format": "JSON",
                 }

@@ -22,7 +22,7 @@ from apps.api.representations import (
     object_row,
 )
 from apps.datasets.models import Dataset, ElementSet, Release, SpaceObject
-from apps.datasets.selectors import release_numbers_by_id
+from apps.datasets.selectors import release_numbers_by_id, table_release_rows
 
 CHUNK = 2000
 # COPY hands over one row per message; gathering them into blocks of this size keeps the number
@@ -38,6 +38,9 @@ class _Line:
 
 
 def release_rows(dataset: Dataset, release: Release) -> Iterator[dict]:
+    if dataset.kind == Dataset.Kind.CURATED_TABLE:
+        yield from table_release_rows(dataset, release, CHUNK)
+        return
     if dataset.kind == Dataset.Kind.SPACE_OBJECTS:
         model, fields, shape = SpaceObject, OBJECT_FIELDS, object_row
     else:
@@ -74,7 +77,8 @@ def export_json(rows: Iterator[dict]) -> Iterator[bytes]:
 
 def release_csv(dataset: Dataset, release: Release) -> Iterator[str] | Iterator[bytes]:
     """The whole release as CSV: PostgreSQL's COPY where available, Python otherwise."""
-    if connection.vendor == "postgresql":
+    # Curated tables keep their rows as JSON documents: the Python writer handles them.
+    if connection.vendor == "postgresql" and dataset.kind != Dataset.Kind.CURATED_TABLE:
         return export_csv_copy(release_copy_query(dataset, release))
     return export_csv(release_rows(dataset, release))
 

@@ -9,7 +9,6 @@ from django.core.files import File
 from django.db import transaction
 
 from apps.datasets.models import Dataset, Release, ReleaseFile
-from apps.datasets.selectors import table_release_rows
 
 ELEMENT_FORMATS = ("csv", "json", "xml", "tle")
 OBJECT_FORMATS = ("csv", "json")
@@ -22,8 +21,6 @@ def release_formats(dataset: Dataset) -> tuple[str, ...]:
 def _release_rows(dataset: Dataset, release: Release):
     from apps.api.export import release_rows
 
-    if dataset.kind == Dataset.Kind.CURATED_TABLE:
-        return table_release_rows(dataset, release)
     return release_rows(dataset, release)
 
 

@@ -394,3 +394,18 @@ def test_the_table_page_shows_preview_chart_and_api_link(client, table):
     assert "FENGYUN 1C" in page
     assert f"/api/v1/tables/{DEMO_TABLE}/rows/" in page
     assert "<svg" in page and "Rows by Kind" in page
+
+
+def test_a_table_release_exports_and_downloads_as_csv_and_json(client, table):
+    from apps.datasets.release_files import release_files_build
+
+    csv_body = b"".join(
+        chunk if isinstance(chunk, bytes) else chunk.encode()
+        for chunk in client.get(f"/api/v1/datasets/{DEMO_TABLE}/releases/1/export.csv")
+    ).decode()
+    assert csv_body.splitlines()[0] == HEADER.strip() + ",release"
+    assert len(csv_body.splitlines()) == 7
+    rows = json.loads(b"".join(client.get(f"/api/v1/datasets/{DEMO_TABLE}/releases/1/export.json")))
+    assert {row["norad_cat_id"] for row in rows} >= {22675, 24946}
+    release = Release.objects.get(dataset=table, number=1)
+    assert sorted(f.format for f in release_files_build(release.pk)) == ["csv", "json"]

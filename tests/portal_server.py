@@ -37,6 +37,12 @@ def _free_port() -> int:
 def embedded_env(var_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in SERVER_VARIABLES}
     env.update({"PORTAL_VAR_DIR": str(var_dir), "DJANGO_SETTINGS_MODULE": "portal.settings.dev"})
+    # The demo partner endpoint gets its own port per portal (load_demo writes it into the
+    # demo source's address, run_portal serves it), so test portals never collide.
+    port_file = var_dir / "partner-port"
+    if not port_file.exists():
+        port_file.write_text(str(_free_port()))
+    env["DEMO_PARTNER_PORT"] = port_file.read_text()
     return env
 
 

@@ -3,6 +3,7 @@ ETag and Last-Modified (so repeated syncs end as "not modified"), as a partner w
 
 import hashlib
 import mimetypes
+import threading
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -47,4 +48,12 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def demo_endpoint_serve(host: str, port: int) -> None:
-    ThreadingHTTPServer((host, port), _Handler).serve_forever()
+    try:
+        server = ThreadingHTTPServer((host, port), _Handler)
+    except OSError as error:
+        # Another program holds the port: the demo syncs fail and say so, but the portal
+        # (which honcho would stop if this process ended) keeps running.
+        print(f"Demo partner endpoint not started on {host}:{port}: {error}", flush=True)
+        threading.Event().wait()
+        return
+    server.serve_forever()

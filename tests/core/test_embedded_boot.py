@@ -58,3 +58,29 @@ def test_worker_builds_release_files_after_publishing(portal_server):
             return
         time.sleep(1)
     raise AssertionError(f"release files not built:\n{portal_server.log()[-4000:]}")
+
+
+def test_the_demo_partner_source_syncs_through_the_worker(portal_server):
+    """`run` serves the fixtures as a local partner; a sync of the demo source, queued like
+    "sync now", is run by the worker through the filesystem broker and recorded."""
+    queue = (
+        "from apps.partners.models import SyncSource; from apps.partners.services import sync_now;"
+        " print(sync_now(SyncSource.objects.get(slug='demo-partner-stations')).pk)"
+    )
+    run_id = manage(portal_server.var_dir, "shell", "--verbosity=0", "-c", queue).stdout.strip()
+    status = (
+        f"from apps.partners.models import SyncRun; r = SyncRun.objects.get(pk={run_id}); "
+        "print(r.status, r.http_status, r.received, r.error)"
+    )
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        line = manage(portal_server.var_dir, "shell", "--verbosity=0", "-c", status).stdout
+        if line.split()[0] not in ("queued", "running"):
+            assert line.split()[:3] in (["succeeded", "200", "25"], ["not_modified", "304", "0"]), (
+                line
+            )
+            return
+        time.sleep(1)
+    raise AssertionError(
+        f"the demo sync did not finish within 90 s:\n{portal_server.log()[-4000:]}"
+    )

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import orjson
 from django.db import connection, transaction
 from django.db.models import Max
+from django.db.models.functions import Collate
 
 from apps.datasets.ingest.parse import PARSERS
 from apps.datasets.ingest.validate import Invalid, Rejection, elements_clean, satcat_clean
@@ -114,7 +115,8 @@ def release_publish(
 
     Records stream through: changed ones are written in batches inside one transaction, so
     memory holds the current keys and hashes but never the payload. `accept`, called once all
-    records are in, may name a reason to publish nothing (the transaction then rolls back)."""
+    records are in, may name a reason to publish nothing (the transaction then rolls back).
+    Keys must be unique within `records` (records_clean and the table check make sure)."""
     try:
         with transaction.atomic():
             return _publish(dataset, records, result, source, source_detail, full_snapshot, accept)
@@ -146,7 +148,11 @@ def _publish(dataset, records, result, source, source_detail, full_snapshot, acc
     batch: list = []
     ending: list = []
     written = 0
-    seen: set = set()
+    # Current records not (yet) met in the payload: what a snapshot withdraws at the end. It
+    # only shrinks, and new records are not added to `current`, so memory is bounded by the
+    # dataset before the run, never by the payload (duplicates are caught by records_clean).
+    pending = set(current) if full_snapshot else set()
+    current_count = len(current)
 
     def release_open() -> Release:
         number = (Release.objects.filter(dataset=dataset).aggregate(n=Max("number"))["n"] or 0) + 1
@@ -174,28 +180,24 @@ def _publish(dataset, records, result, source, source_detail, full_snapshot, acc
 
     for record in records:
         identity = record[key]
-        seen.add(identity)
+        pending.discard(identity)
         digest = content_hash(record)
-        if identity not in current:
+        known = current.get(identity)
+        if known is None:
             result.added += 1
-        elif current[identity] != digest:
+        elif known != digest:
             result.changed += 1
             ending.append(identity)
         else:
             result.unchanged += 1
             continue
-        current[identity] = digest
         if release is None:
             release = release_open()
         batch.append(model(dataset=dataset, appeared_in=release, content_hash=digest, **record))
         written += 1
         if len(batch) >= BATCH:
             flush()
-    withdrawn = (
-        [identity for identity in current if identity not in seen and identity not in derived]
-        if full_snapshot
-        else []
-    )
+    withdrawn = sorted(pending - derived, key=str)
     result.withdrawn = len(withdrawn)
     if accept is not None and (reason := accept(result)):
         raise Refused(reason)
@@ -205,10 +207,8 @@ def _publish(dataset, records, result, source, source_detail, full_snapshot, acc
         release = release_open()
     ending.extend(withdrawn)
     flush()
-    for identity in withdrawn:
-        current.pop(identity)
-    release.checksum = hashlib.sha256(orjson.dumps(sorted(current.items()))).hexdigest()
-    release.record_count = len(current)
+    release.checksum = _checksum(model, dataset)
+    release.record_count = current_count + result.added - result.withdrawn
     release.added, release.changed, release.withdrawn = (
         result.added,
         result.changed,
@@ -225,6 +225,25 @@ def _publish(dataset, records, result, source, source_detail, full_snapshot, acc
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {model._meta.db_table}")
     return result
+
+
+def _checksum(model: type[RecordVersion], dataset: Dataset) -> str:
+    """SHA-256 of the current [key, content hash] pairs in key order, streamed from the
+    database (the same bytes as orjson.dumps of the sorted list, without holding it)."""
+    key = model.KEY
+    order = key
+    if connection.vendor == "postgresql" and key == "row_key":
+        order = Collate(key, "C")  # code-point order, as Python sorts strings
+    pairs = (
+        model.objects.filter(dataset=dataset, superseded_in__isnull=True)
+        .order_by(order)
+        .values_list(key, "content_hash")
+    )
+    digest = hashlib.sha256(b"[")
+    for index, pair in enumerate(pairs.iterator(chunk_size=BATCH * 5)):
+        digest.update((b"," if index else b"") + orjson.dumps(list(pair)))
+    digest.update(b"]")
+    return digest.hexdigest()
 
 
 def _release_files_enqueue(release_id: int) -> None:

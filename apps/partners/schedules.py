@@ -53,7 +53,11 @@ def source_schedule_sync(source: SyncSource) -> PeriodicTask | None:
             timezone="UTC",
         )
     if task is None:
-        task = PeriodicTask(name=f"partner sync: {source.slug}", task=TASK)
+        # A source deleted and created again finds its old entry (names are unique) and
+        # takes it over rather than failing.
+        name = f"partner sync: {source.slug}"
+        task = PeriodicTask.objects.filter(name=name).first() or PeriodicTask(name=name)
+        task.task = TASK
     task.interval, task.crontab = interval, crontab
     task.kwargs = json.dumps({"source_id": source.pk})
     task.enabled = source.enabled

@@ -141,6 +141,7 @@ def sources_load(stream: IO[str], environ: dict | None = None) -> LoadReport:
         report.errors.append("expected a mapping with a 'sources' list")
         return report
     plans = []
+    slugs: set[str] = set()
     for index, entry in enumerate(entries, start=1):
         where = f"sources[{index}]"
         try:
@@ -151,6 +152,10 @@ def sources_load(stream: IO[str], environ: dict | None = None) -> LoadReport:
                 report.errors.append(f"{where}.{location}: {problem['msg']}")
             continue
         where = f"{where} ({spec.slug})"
+        if spec.slug in slugs:  # the later entry would silently win over the earlier one
+            report.errors.append(f"{where}: the slug appears more than once in the file")
+            continue
+        slugs.add(spec.slug)
         organisation = Organisation.objects.filter(slug=spec.organisation).first()
         dataset = Dataset.objects.filter(slug=spec.dataset).first()
         contacts = list(User.objects.filter(email__in=[e.lower() for e in spec.contacts]))

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -47,6 +48,7 @@ def fetch_policy(source: SyncSource, adapter: Adapter) -> FetchPolicy:
         connect_timeout=source.connect_timeout,
         read_timeout=source.read_timeout,
         max_bytes=source.max_bytes,
+        backoff_base=settings.SYNC_BACKOFF_BASE,
         accept_types=adapter.accept_types,
         headers=headers,
     )
@@ -172,6 +174,9 @@ def sync_run_execute(run: SyncRun, *, progress: Progress | None = None) -> SyncR
 def _threshold(source: SyncSource) -> Callable[[IngestResult], str]:
     def check(result: IngestResult) -> str:
         if not result.received:
+            if result.rejected:  # refused as a whole (a curated table's header, say): say why
+                reasons = "; ".join(r.reason for r in result.rejected[:5])
+                return f"The payload cannot be read: {reasons} Nothing published."
             return "The payload holds no records; nothing published."
         share = 100.0 * result.rejected_count / result.received
         if share > source.rejected_threshold:

@@ -299,6 +299,9 @@ REST_FRAMEWORK = {
 SYNC_SECRETS_KEY = env.str("SYNC_SECRETS_KEY", default="")
 # On databases without advisory locks, a run's lease on its source lasts this long at most.
 SYNC_LEASE_SECONDS = env.int("SYNC_LEASE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60)
+# Seconds of the first retry pause after a partner timeout or 5xx (doubled each attempt, with
+# full jitter); the tests make it small so that retried downloads stay fast.
+SYNC_BACKOFF_BASE = env.float("SYNC_BACKOFF_BASE", default=2.0)
 # The demo partner endpoint `run` starts (serving the real files in the project's fixtures).
 DEMO_PARTNER_PORT = env.int("DEMO_PARTNER_PORT", default=8099)
 

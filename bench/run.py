@@ -308,9 +308,129 @@ def bench_page_vs_static(elements):
         static_file.with_name(static_file.name + ".gz").unlink(missing_ok=True)
 
 
+def _payloads(directory: Path) -> dict[int, Path]:
+    """All real GP JSON records once per object (the CelesTrak groups overlap), and a 10x copy
+    made of the same records with new catalogue numbers."""
+    records = {}
+    for path in sorted((REAL / "gp_json").glob("*.json")):
+        for record in orjson.loads(path.read_bytes()):
+            records.setdefault(int(record["NORAD_CAT_ID"]), record)
+    base = list(records.values())
+    files = {}
+    for scale in (1, 10):
+        scaled = [
+            {**r, "NORAD_CAT_ID": 100_000_000 * copy + int(r["NORAD_CAT_ID"])}
+            for copy in range(scale)
+            for r in base
+        ]
+        files[scale] = directory / f"gp-{scale}x.json"
+        files[scale].write_bytes(orjson.dumps(scaled))
+    return files
+
+
+def _sync_in_worker(slug: str) -> dict:
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "sync_worker.py"), slug],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ},
+    )
+    return orjson.loads(out.stdout.strip().splitlines()[-1])
+
+
+def bench_sync():
+    """Partner sync (fetch from a local HTTP server, parse, validate, apply) in a worker-like
+    process: first ingest vs COPY, unchanged re-sync, and peak memory at 1x and 10x."""
+    import functools
+    import http.server
+    import tempfile
+
+    from apps.accounts.models import Organisation
+    from apps.datasets.models import Dataset
+    from apps.partners.models import SyncSource
+    from apps.partners.services import source_save
+
+    say("\n== partner sync of all real GP JSON (one record per object), and 10× with new ids")
+    directory = Path(tempfile.mkdtemp(prefix="bench-sync-"))
+    files = _payloads(directory)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(directory))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    partner = Organisation.objects.get_or_create(
+        slug="bench-partner", defaults={"name": "Bench partner", "is_partner": True}
+    )[0]
+    peaks = {}
+    try:
+        for scale, path in files.items():
+            dataset = Dataset.objects.create(
+                slug=f"bench-sync-{scale}x",
+                kind=Dataset.Kind.ELEMENT_SETS,
+                title={"en": f"bench {scale}x"},
+                publisher=partner,
+                licence_name="bench",
+            )
+            source = source_save(
+                SyncSource(
+                    slug=f"bench-{scale}x",
+                    name=f"bench {scale}x",
+                    organisation=partner,
+                    dataset=dataset,
+                    url=f"http://127.0.0.1:{server.server_port}/{path.name}",
+                    adapter="omm_json",
+                    max_bytes=2 * 1024**3,
+                    read_timeout=300,
+                )
+            )
+            first = _sync_in_worker(source.slug)
+            rows = first["rows_written"]
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "CREATE TEMP TABLE IF NOT EXISTS sync_copy (LIKE datasets_elementset "
+                    "INCLUDING DEFAULTS)"
+                )
+                cursor.execute("TRUNCATE sync_copy")
+                buffer = io.BytesIO()
+                query = (
+                    "COPY (SELECT * FROM datasets_elementset WHERE dataset_id = "
+                    f"{dataset.pk}) TO STDOUT"
+                )
+                with cursor.connection.cursor().copy(query) as out:
+                    for chunk in out:
+                        buffer.write(chunk)
+                started = time.perf_counter()
+                with cursor.connection.cursor().copy("COPY sync_copy FROM STDIN") as into:
+                    into.write(buffer.getvalue())
+                copy_time = time.perf_counter() - started
+            apply = first["timings"].get("apply", 0)
+            say(
+                f"  {scale:>2}×: {rows:,} records in {first['seconds']:.2f} s "
+                f"({rows / first['seconds']:,.0f} records/s; fetch {first['timings']['fetch']:.2f}"
+                f", parse {first['timings']['parse']:.2f}, validate "
+                f"{first['timings']['validate']:.2f}, apply {apply:.2f} s)"
+            )
+            say(
+                f"      COPY of the same rows into the same table: {copy_time:.3f} s; "
+                f"ratio {first['seconds'] / copy_time:.1f}× (target 2×)"
+            )
+            again = _sync_in_worker(source.slug)
+            say(
+                f"      re-sync of the unchanged payload: {again['seconds']:.2f} s = "
+                f"{again['seconds'] / first['seconds']:.2f}× of the first (target < 0.3×); "
+                f"rows written {again['rows_written']}, release {again['release']}"
+            )
+            peaks[scale] = first["peak_rss_mb"]
+            say(f"      worker peak memory (ru_maxrss): {first['peak_rss_mb']:.1f} MB")
+        say(f"  peak memory 10×/1×: {peaks[10] / peaks[1]:.2f} (target within 1.2)")
+    finally:
+        server.shutdown()
+
+
 if __name__ == "__main__":
     say(f"PostgreSQL {connection.cursor().connection.info.server_version}, data from {REAL}")
     catalogue, elements = bench_ingest()
     bench_export(catalogue, elements)
     bench_page_vs_static(elements)
     bench_memory()
+    bench_sync()

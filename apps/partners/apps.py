@@ -6,3 +6,6 @@ class PartnersConfig(AppConfig):
     name = "apps.partners"
     label = "partners"
     verbose_name = _("Partner syncs")
+
+    def ready(self):
+        from apps.partners import signals  # noqa: F401 - connects the receivers

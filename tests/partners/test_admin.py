@@ -125,3 +125,11 @@ def test_people_without_the_permission_cannot_reach_the_sync_admin(client, learn
         assert client.get(url).status_code in (302, 403)
     assert client.post("/admin/partners/sources/new/", form_values).status_code in (302, 403)
     assert not SyncSource.objects.exists()
+
+
+def test_deleting_a_source_removes_its_beat_entry(admin_client, form_values):
+    admin_client.post("/admin/partners/sources/new/", form_values)
+    source = SyncSource.objects.get()
+    task_id = source.periodic_task_id
+    source.delete()
+    assert not PeriodicTask.objects.filter(pk=task_id).exists()

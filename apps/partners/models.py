@@ -138,6 +138,8 @@ class SyncRun(models.Model):
         Release, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     error = models.TextField(blank=True)
+    # Valid records were there, but too large a share was rejected: published nothing, alerts.
+    threshold_exceeded = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-queued_at", "-pk"]

@@ -51,6 +51,7 @@ def _send(source: SyncSource, run: SyncRun, template: str, streak: int) -> None:
                 "streak": streak,
                 "user": user,
                 "admin_url": f"{site}/admin/partners/sources/{source.pk}/",
+                "run_url": f"{site}/admin/partners/runs/{run.pk}/",
             }
             subject = render_to_string(f"partners/email/{template}_subject.txt", context)
             body = render_to_string(f"partners/email/{template}_body.txt", context)
@@ -58,10 +59,13 @@ def _send(source: SyncSource, run: SyncRun, template: str, streak: int) -> None:
 
 
 def run_notify(run: SyncRun) -> None:
-    """After each finished run: alert once a streak reaches the source's limit, and report the
-    recovery once a good run ends an alerted streak."""
+    """After each finished run: alert when a payload was refused for its rejected share, alert
+    once a failure streak reaches the source's limit, and report the recovery once a good run
+    ends an alerted streak."""
     source = SyncSource.objects.get(pk=run.source_id)
     try:
+        if run.threshold_exceeded:  # the payload itself is suspect: say so at once
+            _send(source, run, "threshold", 0)
         if run.status == SyncRun.Status.FAILED and not source.alerting:
             streak = failure_streak(source)
             if streak >= source.failure_alert_after:

@@ -127,7 +127,8 @@ def sync_run_execute(run: SyncRun, *, progress: Progress | None = None) -> SyncR
         )
     path = None
     try:
-        reason = _too_soon(source, run) if run.trigger == SyncRun.Trigger.SCHEDULE else ""
+        # The partner's stated minimum interval binds every trigger, "sync now" included.
+        reason = _too_soon(source, run)
         if reason:
             return _finish(run, SyncRun.Status.SKIPPED, reason)
         if not source.enabled and run.trigger == SyncRun.Trigger.SCHEDULE:
@@ -256,6 +257,7 @@ def _record(run: SyncRun, source: SyncSource, result: IngestResult, fetched) -> 
             batch_size=1000,
         )
         if result.refused:
+            run.threshold_exceeded = result.rejected_count > 0
             return _finish(run, SyncRun.Status.FAILED, result.refused)
         # Remember the payload's validators only once it is applied: a refused payload must
         # be downloaded again next time, not answered with "not modified".

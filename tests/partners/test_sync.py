@@ -476,6 +476,24 @@ class TestRejections:
         assert (run.received, run.rejected) == (14, 1)
         assert run.rejections.get().field == "mean_motion"
 
+    def test_over_threshold_alerts_at_once(self, make_source, partner_server, mailoutbox):
+        from tests.accounts.factories import UserFactory
+
+        contact = UserFactory(email="ops@partner.example", preferred_language="en")
+        records = _json_body(STATIONS_JSON)
+        payload = [*records, {**records[0], "NORAD_CAT_ID": 990001, "MEAN_MOTION": 0}]
+        path = _serve(partner_server, "bad.json", json.dumps(payload).encode(), "application/json")
+        source = make_source(path)
+        source.contacts.set([contact])
+
+        run = _sync(source)
+
+        assert run.threshold_exceeded
+        assert [m.to for m in mailoutbox] == [["ops@partner.example"]]
+        assert "too many records rejected" in mailoutbox[0].subject
+        assert "1 of 14 records rejected" in mailoutbox[0].body
+        assert f"/admin/partners/runs/{run.pk}/" in mailoutbox[0].body
+
 
 class TestTableRejections:
     @pytest.fixture

@@ -1,10 +1,10 @@
 """One partner sync in its own process, as a Celery worker runs it; prints what it measured.
 
-Used by bench/run.py to read a worker's peak memory (ru_maxrss) at 1x and 10x input."""
+Used by bench/run.py to read a worker's peak memory (VmHWM, reset after start-up) at 1x and
+10x input."""
 
 import json
 import os
-import resource
 import sys
 import time
 from pathlib import Path
@@ -16,22 +16,28 @@ import django
 django.setup()
 import logging
 
-from django.db import connection
-
 from apps.datasets.models import ElementSet
 from apps.partners.models import SyncRun, SyncSource
 from apps.partners.sync import run_create, sync_run_execute
 
 logging.getLogger("httpx").setLevel(logging.WARNING)
 
+
+def _status_kb(name: str) -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(name + ":"):
+            return float(line.split()[1])
+    return 0.0
+
+
 source = SyncSource.objects.get(slug=sys.argv[1])
+if "--refetch" in sys.argv:  # measure the unchanged payload itself, not the 304 shortcut
+    SyncSource.objects.filter(pk=source.pk).update(etag="", last_modified="")
+    source.refresh_from_db()
+# Peak memory of the run itself: reset the high-water mark once Django is loaded.
+Path("/proc/self/clear_refs").write_text("5")
+baseline_kb = _status_kb("VmRSS")
 rows_before = ElementSet.objects.filter(dataset=source.dataset).count()
-with connection.cursor() as cursor:
-    cursor.execute(
-        "SELECT n_tup_ins + n_tup_upd FROM pg_stat_user_tables WHERE relname = %s",
-        ["datasets_elementset"],
-    )
-    writes_before = cursor.fetchone()[0]
 started = time.perf_counter()
 run = sync_run_execute(run_create(source, SyncRun.Trigger.COMMAND))
 seconds = time.perf_counter() - started
@@ -47,7 +53,8 @@ print(
             "unchanged": run.unchanged,
             "release": run.release.number if run.release else None,
             "rows_written": ElementSet.objects.filter(dataset=source.dataset).count() - rows_before,
-            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "baseline_rss_mb": baseline_kb / 1024,
+            "peak_rss_mb": _status_kb("VmHWM") / 1024,
             "error": run.error,
         }
     )

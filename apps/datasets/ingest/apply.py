@@ -174,7 +174,7 @@ def _publish(dataset, records, result, source, source_detail, full_snapshot, acc
             current_rows.filter(**{f"{key}__in": ending[start : start + BATCH]}).update(
                 superseded_in=release
             )
-        model.objects.bulk_create(batch, batch_size=BATCH)
+        rows_insert(model, batch, dataset_id=dataset.pk, release_id=release.pk)
         ending.clear()
         batch.clear()
 
@@ -193,7 +193,7 @@ def _publish(dataset, records, result, source, source_detail, full_snapshot, acc
             continue
         if release is None:
             release = release_open()
-        batch.append(model(dataset=dataset, appeared_in=release, content_hash=digest, **record))
+        batch.append({**record, "content_hash": digest})
         written += 1
         if len(batch) >= BATCH:
             flush()
@@ -225,6 +225,40 @@ def _publish(dataset, records, result, source, source_detail, full_snapshot, acc
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {model._meta.db_table}")
     return result
+
+
+def rows_insert(
+    model: type[RecordVersion], rows: list[dict], *, dataset_id: int, release_id: int
+) -> None:
+    """Insert new record versions. On PostgreSQL through COPY, the database's own bulk path
+    (several times faster than INSERT for the thousands of rows a release brings); elsewhere
+    with bulk_create."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(
+            (model(dataset_id=dataset_id, appeared_in_id=release_id, **row) for row in rows),
+            batch_size=BATCH,
+        )
+        return
+    from psycopg import sql
+    from psycopg.types.json import Jsonb
+
+    fixed = {"dataset_id": dataset_id, "appeared_in_id": release_id, "superseded_in_id": None}
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    json_fields = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
+    defaults = {f.attname: f.get_default() for f in fields if f.attname not in fixed}
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(model._meta.db_table),
+        sql.SQL(", ").join(sql.Identifier(f.column) for f in fields),
+    )
+    names = [f.attname for f in fields]
+    with connection.cursor() as cursor, cursor.connection.cursor().copy(statement) as copy:
+        for row in rows:
+            values = {**defaults, **row, **fixed}
+            for name in json_fields:
+                values[name] = Jsonb(values[name])
+            copy.write_row([values[name] for name in names])
 
 
 def _checksum(model: type[RecordVersion], dataset: Dataset) -> str:

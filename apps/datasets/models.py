@@ -125,6 +125,9 @@ class RecordVersion(models.Model):
 
     dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="+")
     content_hash = models.CharField(max_length=32)
+    # Hash of the record as the partner sent it: a re-sync recognises an unchanged record
+    # before validating it again (empty for records not loaded from a payload).
+    raw_hash = models.CharField(max_length=32, blank=True, default="")
     appeared_in = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="+")
     superseded_in = models.ForeignKey(
         Release, on_delete=models.PROTECT, related_name="+", null=True, blank=True

@@ -186,3 +186,32 @@ def test_load_dataset_command(datasets, real, capsys):
     out = capsys.readouterr().out.splitlines()
     assert "added 1380" in out[0] and "release 1" in out[0]
     assert "unchanged 1380" in out[1] and "no change" in out[1]
+
+
+def test_an_unchanged_record_is_recognised_by_its_raw_hash_without_validating_again(
+    datasets, real, monkeypatch
+):
+    import orjson
+
+    from apps.datasets.ingest import apply
+
+    _, elements = datasets
+    records = orjson.loads(
+        (real / "gp_json" / "celestrak_gp_stations_2025-05-25.json").read_bytes()
+    )
+    first = _load(elements, orjson.dumps(records), "omm_json")
+    validated = []
+    real_clean = apply.elements_clean
+    monkeypatch.setattr(
+        apply, "elements_clean", lambda raw: validated.append(raw) or real_clean(raw)
+    )
+    records[0]["MEAN_MOTION"] += 0.0001
+    again = _load(elements, orjson.dumps(records), "omm_json")
+    assert len(validated) == 1  # only the changed record went through validation
+    assert (again.changed, again.unchanged) == (1, first.added - 1)
+    assert again.release.number == first.release.number + 1
+    # New validation rules: every record is checked again.
+    monkeypatch.setattr(apply, "RULES_VERSION", b"rules-test:")
+    validated.clear()
+    third = _load(elements, orjson.dumps(records), "omm_json")
+    assert len(validated) == len(records) and third.release is None

@@ -27,6 +27,10 @@ BATCH = 2000
 ANALYZE_AFTER = 5000
 
 
+# Part of every raw hash: change it when validation or derivation rules change, so that records
+# stored under the old rules are validated again on the next sync instead of skipped.
+RULES_VERSION = b"rules-1:"
+UNCHANGED = "_unchanged"  # records_clean's marker for a record known by its raw hash
 REJECTIONS_KEPT = 10_000  # a run keeps the first ones with their reasons and counts them all
 
 
@@ -42,6 +46,8 @@ class IngestResult:
     release: Release | None = None
     # Why a valid payload was not published (e.g. too many rejections); empty when it was.
     refused: str = ""
+    # {raw hash: key} of the current records, for records_clean to recognise unchanged ones.
+    known_raw: dict = field(default_factory=dict)
 
     @property
     def valid(self) -> int:
@@ -79,15 +85,34 @@ def content_hash(record: dict) -> str:
     ).hexdigest()
 
 
+def raw_hash(raw: dict) -> str:
+    return hashlib.md5(
+        RULES_VERSION + orjson.dumps(raw, option=orjson.OPT_SORT_KEYS, default=str),
+        usedforsecurity=False,
+    ).hexdigest()
+
+
 def records_clean(
     dataset: Dataset, raw_records: Iterable[tuple[int, dict]], result: IngestResult
 ) -> Iterator[dict]:
-    """Validate one record at a time; rejections are kept with field, reason and raw text."""
+    """Validate one record at a time; rejections are kept with field, reason and raw text.
+
+    A raw record identical to a current one (by raw hash, see `result.known_raw`, filled by
+    release_publish before it reads the first record) is passed on as unchanged without being
+    validated and derived again: a re-sync of an unchanged payload costs parsing and hashing."""
     clean = _cleaner(dataset)
     seen: set[int] = set()
     for position, raw in raw_records:
         result.received += 1
+        digest = raw_hash(raw) if "_error" not in raw else ""
         try:
+            known = result.known_raw.get(digest) if digest else None
+            if known is not None:
+                if known in seen:
+                    raise Invalid("norad_cat_id", "duplicate of an earlier record in this payload")
+                seen.add(known)
+                yield {UNCHANGED: known}
+                continue
             if "_error" in raw:
                 raise Invalid("record", raw["_error"])
             record = clean(raw)
@@ -98,6 +123,7 @@ def records_clean(
             result.reject(Rejection(position, error.field, error.reason, text))
             continue
         seen.add(record["norad_cat_id"])
+        record["raw_hash"] = digest
         yield record
 
 
@@ -133,7 +159,13 @@ def _publish(dataset, records, result, source, source_detail, full_snapshot, acc
     # and the current records read below stay the current ones until this commits.
     Dataset.objects.select_for_update().get(pk=dataset.pk)
     current_rows = model.objects.filter(dataset=dataset, superseded_in__isnull=True)
-    current = dict(current_rows.values_list(key, "content_hash"))
+    current = {}
+    for identity, digest, raw in current_rows.values_list(key, "content_hash", "raw_hash").iterator(
+        chunk_size=BATCH * 5
+    ):
+        current[identity] = digest
+        if raw:
+            result.known_raw[raw] = identity
     # Objects a catalogue knows only from element sets are not the snapshot's to withdraw.
     derived = (
         set(
@@ -179,8 +211,13 @@ def _publish(dataset, records, result, source, source_detail, full_snapshot, acc
         batch.clear()
 
     for record in records:
+        if UNCHANGED in record:
+            pending.discard(record[UNCHANGED])
+            result.unchanged += 1
+            continue
         identity = record[key]
         pending.discard(identity)
+        raw = record.pop("raw_hash", "")
         digest = content_hash(record)
         known = current.get(identity)
         if known is None:
@@ -193,7 +230,7 @@ def _publish(dataset, records, result, source, source_detail, full_snapshot, acc
             continue
         if release is None:
             release = release_open()
-        batch.append({**record, "content_hash": digest})
+        batch.append({**record, "content_hash": digest, "raw_hash": raw})
         written += 1
         if len(batch) >= BATCH:
             flush()

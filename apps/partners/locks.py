@@ -5,6 +5,7 @@ connection dies, so the reaper can tell a dead run from a live one at once. Else
 embedded SQLite demo) a lease on the source row, taken by a conditional UPDATE, that the reaper
 or its expiry frees."""
 
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -41,6 +42,18 @@ def source_lock(source: SyncSource, run: SyncRun) -> bool:
         )
         return True
     return bool(taken)
+
+
+def source_holder(source: SyncSource) -> int | None:
+    """The run holding the source, for a run that could not take it. On PostgreSQL the holder
+    writes its lease a moment after taking the advisory lock: wait that moment (at most a
+    second) rather than name no run."""
+    for _ in range(20 if _advisory() else 1):
+        holder = SyncSource.objects.filter(pk=source.pk).values_list("lease_run", flat=True)[0]
+        if holder is not None:
+            return holder
+        time.sleep(0.05)
+    return None
 
 
 def source_unlock(source: SyncSource, run: SyncRun) -> None:

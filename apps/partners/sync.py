@@ -26,7 +26,7 @@ from apps.datasets.ingest.validate import Rejection
 from apps.datasets.models import Dataset, Release
 from apps.partners.adapters import Adapter, adapter_get
 from apps.partners.fetch import FetchError, FetchPolicy, fetch
-from apps.partners.locks import source_lock, source_unlock
+from apps.partners.locks import source_holder, source_lock, source_unlock
 from apps.partners.models import RejectedRecord, SyncRun, SyncSource
 from apps.partners.secrets import secret_decrypt
 
@@ -119,11 +119,12 @@ def sync_run_execute(run: SyncRun, *, progress: Progress | None = None) -> SyncR
     if run.status in SyncRun.FINISHED:
         return run  # a redelivered message for a finished run: nothing to do (idempotent)
     if not source_lock(source, run):
-        holder = SyncSource.objects.filter(pk=source.pk).values_list("lease_run", flat=True)[0]
+        holder = source_holder(source)
         return _finish(
             run,
             SyncRun.Status.SKIPPED,
-            f"Another run of this source is in progress (run {holder}); not run twice.",
+            f"Another run of this source is in progress{f' (run {holder})' if holder else ''}; "
+            "not run twice.",
         )
     path = None
     try:

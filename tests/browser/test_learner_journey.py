@@ -6,6 +6,7 @@ import time
 import uuid
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.portal_server import manage
 
@@ -59,16 +60,16 @@ def _journey(page, server, language: str, artifacts):
     page.get_by_label("None").check()
     page.get_by_label(re.compile("number|رقم|nombre|число|数字", re.I)).fill("1")
     page.locator("form.assessment button[type=submit]").click()
-    assert page.locator("#results").is_visible()
+    expect(page.locator("#results")).to_be_visible()
 
     page.goto(page.url.rsplit("/pre/", 1)[0] + "/")
     page.locator(".outline ol a").first.click()
     for _ in range(2):
         page.get_by_label("25 years").check()
         page.locator(".check form button[type=submit]").first.click()
-        assert page.locator(".feedback.is-correct").is_visible()
+        expect(page.locator(".feedback.is-correct")).to_be_visible()
         page.locator("#lesson-status button[type=submit]").click()
-        assert page.locator("#lesson-status .message.success").is_visible()
+        expect(page.locator("#lesson-status .message.success")).to_be_visible()
         page.locator("a[rel=next]").click()
 
     assert "/post/" in page.url
@@ -78,14 +79,14 @@ def _journey(page, server, language: str, artifacts):
     page.get_by_label("UN COPUOS guidelines").check()
     page.get_by_label(re.compile("number|رقم|nombre|число|数字", re.I)).fill("5")
     page.locator("form.assessment button[type=submit]").click()
-    assert page.locator("#results").is_visible()
+    expect(page.locator("#results")).to_be_visible()
 
     page.goto(f"/{language}/learning/")
     code = page.locator("a[href*='/certificates/']").first.inner_text().strip()
     page.goto(f"/{language}/certificates/verify/")
     page.fill("#code", code)
     page.locator("main form button[type=submit]").click()
-    assert page.locator(".message.success").is_visible()
+    expect(page.locator(".message.success")).to_be_visible()
     page.screenshot(path=artifacts / f"certificate-verified-{language}.png", full_page=True)
     return page
 

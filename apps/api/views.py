@@ -1,9 +1,12 @@
 """API v1: thin views over the datasets' selectors; every error is problem+json."""
 
+import gzip
 import hashlib
+import secrets
 from urllib.parse import urlencode
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Q
 from django.http import HttpResponse
 from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
@@ -15,6 +18,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.api import pg_json
 from apps.api.filters import ElementSetFilter, SpaceObjectFilter, filters_apply
 from apps.api.models import ApiKey
 from apps.api.pagination import RecordCursorPagination
@@ -104,12 +108,39 @@ def page_cached(key: str) -> HttpResponse | None:
     return response
 
 
+# Large pages are compressed at level 1: a 1000-row JSON page (632 kB) then takes about 3 ms
+# instead of 9 ms at GZipMiddleware's level 6, and comes out about a quarter larger (117 kB
+# instead of 92 kB). Every uncached page pays this on the request; smaller pages keep level 6.
+PAGE_GZIP_LEVEL = 1
+PAGE_GZIP_FROM = 64 * 1024
+
+
+def page_compress(request, response):
+    """GZipMiddleware's work on a rendered page (Vary, weak ETag, only if shorter, a random
+    file name against BREACH), at PAGE_GZIP_LEVEL for large pages."""
+    if len(response.content) < PAGE_GZIP_FROM or response.has_header("Content-Encoding"):
+        return GZipMiddleware(lambda _: response).process_response(request, response)
+    patch_vary_headers(response, ("Accept-Encoding",))
+    if not re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+        return response
+    compressed = gzip.compress(response.content, compresslevel=PAGE_GZIP_LEVEL, mtime=0)
+    if len(compressed) >= len(response.content):
+        return response
+    header = bytearray(compressed[:10])
+    header[3] = gzip.FNAME
+    name = b"a" * secrets.randbelow(GZipMiddleware.max_random_bytes) + b"\x00"
+    response.content = bytes(header) + name + compressed[10:]
+    response["Content-Length"] = str(len(response.content))
+    response["Content-Encoding"] = "gzip"
+    return _weak_if_encoded(response)
+
+
 def page_remember(request, key: str, response: Response) -> None:
     """Once DRF has rendered the page, compress it as GZipMiddleware would (the middleware then
     leaves it alone) and keep the bytes that go on the wire."""
 
     def remember(rendered):
-        rendered = GZipMiddleware(lambda _: rendered).process_response(request, rendered)
+        rendered = page_compress(request, rendered)
         encoding = rendered.get("Content-Encoding")
         cache.set(key, (rendered.content, rendered["Content-Type"], encoding), PAGE_CACHE_SECONDS)
         return rendered
@@ -207,10 +238,22 @@ class _RecordList(_Conditional, APIView):
         queryset = filters_apply(self.filterset, request, self.versions(request, dataset))
         paginator = self.pagination()
         queryset = self.ordered(request, queryset, paginator)
-        queryset = queryset.values("id", *self.fields, *VERSION_FIELDS)
-        page = paginator.paginate_queryset(queryset, request, view=self)
-        numbers = release_numbers_by_id(dataset)
-        rows = [self.row(values, request, numbers) for values in page]
+        if connection.vendor == "postgresql" and isinstance(
+            request.accepted_renderer, FastJSONRenderer
+        ):
+            # PostgreSQL writes each record's JSON (the bytes orjson makes of self.row); the
+            # paginator reads only the ordering keys.
+            position = paginator.ordering[0].removeprefix("-")
+            queryset = queryset.annotate(row_json=pg_json.row_json(self.model))
+            page = paginator.paginate_queryset(
+                queryset.values("id", position, "row_json"), request, view=self
+            )
+            rows = pg_json.page_fragment([values["row_json"] for values in page])
+        else:
+            queryset = queryset.values("id", *self.fields, *VERSION_FIELDS)
+            page = paginator.paginate_queryset(queryset, request, view=self)
+            numbers = release_numbers_by_id(dataset)
+            rows = [self.row(values, request, numbers) for values in page]
         response = self.stamp(paginator.get_paginated_response(rows), etag, release)
         if key:
             page_remember(request._request, key, response)

@@ -6,12 +6,14 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
 from apps.partners.adapters import adapter_choices
-from apps.partners.models import SyncSource
+from apps.partners.models import SOURCE_SETTINGS, SyncSource
 from apps.partners.schedules import crontab_parts
 from apps.partners.services import source_check, source_secret_set
 
 
 class SyncSourceForm(forms.ModelForm):
+    field_order = ["slug", "name", "organisation", "dataset"]
+
     secret = forms.CharField(
         label=_("Secret header value (token)"),
         required=False,
@@ -29,25 +31,7 @@ class SyncSourceForm(forms.ModelForm):
 
     class Meta:
         model = SyncSource
-        fields = [
-            "slug",
-            "name",
-            "organisation",
-            "dataset",
-            "url",
-            "adapter",
-            "mode",
-            "enabled",
-            "every_minutes",
-            "crontab",
-            "min_interval_minutes",
-            "secret_header_name",
-            "connect_timeout",
-            "read_timeout",
-            "max_bytes",
-            "rejected_threshold",
-            "failure_alert_after",
-        ]
+        fields = ["slug", "organisation", "dataset", *SOURCE_SETTINGS]
         widgets = {"adapter": forms.Select(choices=adapter_choices())}
 
     def __init__(self, *args, **kwargs):

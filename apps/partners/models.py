@@ -93,6 +93,26 @@ class SyncSource(models.Model):
         return self.name
 
 
+# What an operator sets on a source besides its identity (slug, organisation, dataset): the
+# admin form and the YAML loader both work from this list.
+SOURCE_SETTINGS = (
+    "name",
+    "url",
+    "adapter",
+    "mode",
+    "enabled",
+    "every_minutes",
+    "crontab",
+    "min_interval_minutes",
+    "secret_header_name",
+    "connect_timeout",
+    "read_timeout",
+    "max_bytes",
+    "rejected_threshold",
+    "failure_alert_after",
+)
+
+
 class SyncRun(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -122,7 +142,6 @@ class SyncRun(models.Model):
     queued_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
     # Seconds per stage: {"fetch": 0.4, "parse_validate_apply": 2.1}
     timings = models.JSONField(default=dict, blank=True)
     http_status = models.PositiveSmallIntegerField(null=True, blank=True)

@@ -3,6 +3,7 @@
 import json
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
 from apps.partners.models import SyncSource
@@ -16,14 +17,14 @@ def crontab_parts(line: str) -> list[str]:
 
     parts = line.split()
     if len(parts) != 5:
-        raise ValueError("A crontab line has five fields: minute hour day month weekday.")
+        raise ValueError(_("A crontab line has five fields: minute hour day month weekday."))
     minute, hour, day, month, weekday = parts
     try:  # celery parses exactly what beat will use
         crontab(
             minute=minute, hour=hour, day_of_month=day, month_of_year=month, day_of_week=weekday
         )
     except (ValueError, TypeError) as error:
-        raise ValueError(f"Not a valid crontab line: {error}") from None
+        raise ValueError(_("Not a valid crontab line: %(reason)s") % {"reason": error}) from None
     return parts
 
 

@@ -6,12 +6,13 @@ from typing import IO
 
 import yaml
 from django.db import transaction
+from django.utils.translation import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
 
 from apps.accounts.models import Organisation, User
 from apps.datasets.models import Dataset
 from apps.partners.adapters import ADAPTERS, adapter_get
-from apps.partners.models import SyncRun, SyncSource
+from apps.partners.models import SOURCE_SETTINGS, SyncRun, SyncSource
 from apps.partners.schedules import crontab_parts, source_schedule_sync
 from apps.partners.secrets import secret_encrypt, secret_hint
 
@@ -25,21 +26,26 @@ def source_check(source: SyncSource) -> list[str]:
     """What makes a source unusable (empty when it is fine)."""
     problems = []
     if source.adapter not in ADAPTERS:
-        problems.append(f"Unknown format {source.adapter!r}.")
+        problems.append(_("Unknown format “%(format)s”.") % {"format": source.adapter})
     elif adapter_get(source.adapter).kind != source.dataset.kind:
         problems.append(
-            f"The format {source.adapter} feeds {adapter_get(source.adapter).kind} datasets, "
-            f"not the {source.dataset.kind} dataset {source.dataset.slug}."
+            _("The format %(format)s feeds %(kind)s datasets, not the %(other)s dataset %(slug)s.")
+            % {
+                "format": source.adapter,
+                "kind": adapter_get(source.adapter).kind,
+                "other": source.dataset.kind,
+                "slug": source.dataset.slug,
+            }
         )
     if source.every_minutes and source.crontab:
-        problems.append("Give either an interval or a crontab line, not both.")
+        problems.append(_("Give either an interval or a crontab line, not both."))
     if source.crontab:
         try:
             crontab_parts(source.crontab)
         except ValueError as error:
             problems.append(str(error))
     if not 0 <= source.rejected_threshold <= 100:
-        problems.append("The rejected share is a percentage from 0 to 100.")
+        problems.append(_("The rejected share is a percentage from 0 to 100."))
     return problems
 
 
@@ -108,6 +114,7 @@ class LoadReport:
 
 
 def _fields_of(spec: SourceSpec) -> dict:
+    """The source's settings (SOURCE_SETTINGS, in that order) from a YAML entry."""
     return {
         "name": spec.name,
         "url": str(spec.url),
@@ -205,24 +212,5 @@ def sources_load(stream: IO[str], environ: dict | None = None) -> LoadReport:
 
 
 def _snapshot(source: SyncSource) -> dict:
-    fields = [*_fields_of_names(), "organisation_id", "dataset_id", "secret_header_value"]
+    fields = [*SOURCE_SETTINGS, "organisation_id", "dataset_id", "secret_header_value"]
     return {name: getattr(source, name) for name in fields}
-
-
-def _fields_of_names() -> list[str]:
-    return [
-        "name",
-        "url",
-        "adapter",
-        "mode",
-        "enabled",
-        "every_minutes",
-        "crontab",
-        "min_interval_minutes",
-        "secret_header_name",
-        "connect_timeout",
-        "read_timeout",
-        "max_bytes",
-        "rejected_threshold",
-        "failure_alert_after",
-    ]

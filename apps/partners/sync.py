@@ -23,7 +23,7 @@ from apps.datasets.ingest.apply import (
 from apps.datasets.ingest.parse import PayloadError
 from apps.datasets.ingest.tables import table_rows_check
 from apps.datasets.ingest.validate import Rejection
-from apps.datasets.models import Dataset, Release
+from apps.datasets.models import Release
 from apps.partners.adapters import Adapter, adapter_get
 from apps.partners.fetch import FetchError, FetchPolicy, fetch
 from apps.partners.locks import source_holder, source_lock, source_unlock
@@ -135,8 +135,8 @@ def sync_run_execute(run: SyncRun, *, progress: Progress | None = None) -> SyncR
         if not source.enabled and run.trigger == SyncRun.Trigger.SCHEDULE:
             return _finish(run, SyncRun.Status.SKIPPED, "The source is disabled.")
         run.status = SyncRun.Status.RUNNING
-        run.started_at = run.heartbeat_at = timezone.now()
-        run.save(update_fields=["status", "started_at", "heartbeat_at"])
+        run.started_at = timezone.now()
+        run.save(update_fields=["status", "started_at"])
         adapter = adapter_get(source.adapter)
         started = time.perf_counter()
         try:
@@ -233,8 +233,8 @@ def _ingest(run, source, adapter, path, progress) -> IngestResult:
             "apply": round(max(total - validate_clock.seconds, 0), 3),
         }
     )
-    if result.release is not None and dataset.kind == Dataset.Kind.ELEMENT_SETS:
-        catalogue_complete_from_elements(dataset)
+    if result.release is not None:
+        catalogue_complete_from_elements(dataset)  # does nothing for other kinds
     return result
 
 

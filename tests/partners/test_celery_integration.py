@@ -398,7 +398,6 @@ def test_redelivered_message_for_a_dead_run_reaps_it_and_runs_afresh(partner_ser
         trigger=SyncRun.Trigger.MANUAL,
         status=SyncRun.Status.RUNNING,
         started_at=started,
-        heartbeat_at=started,
     )
     # The dead worker's lease: on PostgreSQL still running (the free advisory lock tells the
     # worker is gone); elsewhere the lease is all there is, so it has expired.

@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 import orjson
 from django.db import connection, transaction
 from django.db.models import Max
-from django.db.models.functions import Collate
 
 from apps.datasets.ingest.parse import PARSERS
 from apps.datasets.ingest.validate import Invalid, Rejection, elements_clean, satcat_clean
+from apps.datasets.ingest.write import BATCH, release_checksum, rows_insert
 from apps.datasets.models import (
     Dataset,
     ElementSet,
@@ -23,7 +23,6 @@ from apps.datasets.models import (
 )
 
 logger = logging.getLogger(__name__)
-BATCH = 2000
 ANALYZE_AFTER = 5000
 
 
@@ -244,7 +243,7 @@ def _publish(dataset, records, result, source, source_detail, full_snapshot, acc
         release = release_open()
     ending.extend(withdrawn)
     flush()
-    release.checksum = _checksum(model, dataset)
+    release.checksum = release_checksum(model, dataset)
     release.record_count = current_count + result.added - result.withdrawn
     release.added, release.changed, release.withdrawn = (
         result.added,
@@ -262,59 +261,6 @@ def _publish(dataset, records, result, source, source_detail, full_snapshot, acc
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {model._meta.db_table}")
     return result
-
-
-def rows_insert(
-    model: type[RecordVersion], rows: list[dict], *, dataset_id: int, release_id: int
-) -> None:
-    """Insert new record versions. On PostgreSQL through COPY, the database's own bulk path
-    (several times faster than INSERT for the thousands of rows a release brings); elsewhere
-    with bulk_create."""
-    if not rows:
-        return
-    if connection.vendor != "postgresql":
-        model.objects.bulk_create(
-            (model(dataset_id=dataset_id, appeared_in_id=release_id, **row) for row in rows),
-            batch_size=BATCH,
-        )
-        return
-    from psycopg import sql
-    from psycopg.types.json import Jsonb
-
-    fixed = {"dataset_id": dataset_id, "appeared_in_id": release_id, "superseded_in_id": None}
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    json_fields = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
-    defaults = {f.attname: f.get_default() for f in fields if f.attname not in fixed}
-    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        sql.Identifier(model._meta.db_table),
-        sql.SQL(", ").join(sql.Identifier(f.column) for f in fields),
-    )
-    names = [f.attname for f in fields]
-    with connection.cursor() as cursor, cursor.connection.cursor().copy(statement) as copy:
-        for row in rows:
-            values = {**defaults, **row, **fixed}
-            for name in json_fields:
-                values[name] = Jsonb(values[name])
-            copy.write_row([values[name] for name in names])
-
-
-def _checksum(model: type[RecordVersion], dataset: Dataset) -> str:
-    """SHA-256 of the current [key, content hash] pairs in key order, streamed from the
-    database (the same bytes as orjson.dumps of the sorted list, without holding it)."""
-    key = model.KEY
-    order = key
-    if connection.vendor == "postgresql" and key == "row_key":
-        order = Collate(key, "C")  # code-point order, as Python sorts strings
-    pairs = (
-        model.objects.filter(dataset=dataset, superseded_in__isnull=True)
-        .order_by(order)
-        .values_list(key, "content_hash")
-    )
-    digest = hashlib.sha256(b"[")
-    for index, pair in enumerate(pairs.iterator(chunk_size=BATCH * 5)):
-        digest.update((b"," if index else b"") + orjson.dumps(list(pair)))
-    digest.update(b"]")
-    return digest.hexdigest()
 
 
 def _release_files_enqueue(release_id: int) -> None:

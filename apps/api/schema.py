@@ -3,7 +3,7 @@
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import serializers
 
-from apps.api.representations import DERIVED_FIELDS, ELEMENT_FIELDS, OBJECT_FIELDS
+from apps.datasets.representations import DERIVED_FIELDS, ELEMENT_FIELDS, OBJECT_FIELDS
 
 
 def only_api_v1(endpoints):

@@ -137,7 +137,19 @@ class RecordVersion(models.Model):
         abstract = True
 
 
-class SpaceObject(RecordVersion):
+class StoredTexts(models.Model):
+    """The version as the API writes it, made once at ingest (see
+    apps/datasets/representations.py: stored_texts): its JSON object without the closing brace
+    and its CSV line, both without the superseding release, which is added on read."""
+
+    json_text = models.TextField(default="", editable=False)
+    csv_text = models.TextField(default="", editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class SpaceObject(StoredTexts, RecordVersion):
     """A version of one SATCAT row (CelesTrak fields, lower-cased)."""
 
     class Source(models.TextChoices):
@@ -180,7 +192,7 @@ class SpaceObject(RecordVersion):
         return f"{self.norad_cat_id} {self.object_name}"
 
 
-class ElementSet(RecordVersion):
+class ElementSet(StoredTexts, RecordVersion):
     """A version of one object's CCSDS OMM mean elements, with values derived at ingest."""
 
     norad_cat_id = models.PositiveBigIntegerField()

@@ -28,7 +28,7 @@ def _chunks(dataset: Dataset, release: Release, format_name: str):
     """The release's bytes in `format_name`, produced row by row (flat memory)."""
     from apps.api.export import export_csv, export_json
     from apps.api.renderers import OMMXMLRenderer, TLERenderer
-    from apps.api.representations import tle_fits, tle_lines
+    from apps.datasets.representations import tle_fits, tle_lines
 
     rows = _release_rows(dataset, release)
     if format_name == "csv":

@@ -3,9 +3,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from apps.api.representations import ELEMENT_FIELDS, OBJECT_FIELDS
 from apps.core.charts import bar_chart, scatter_chart
 from apps.datasets.models import Dataset, ElementSet, Release, SpaceObject, TableRow
+from apps.datasets.representations import ELEMENT_FIELDS, OBJECT_FIELDS
 from apps.datasets.selectors import (
     catalogue_breakdown,
     datasets_visible_to,

@@ -205,7 +205,13 @@ def _publish(dataset, records, result, source, source_detail, full_snapshot, acc
             current_rows.filter(**{f"{key}__in": ending[start : start + BATCH]}).update(
                 superseded_in=release
             )
-        rows_insert(model, batch, dataset_id=dataset.pk, release_id=release.pk)
+        rows_insert(
+            model,
+            batch,
+            dataset_id=dataset.pk,
+            release_id=release.pk,
+            release_number=release.number,
+        )
         ending.clear()
         batch.clear()
 

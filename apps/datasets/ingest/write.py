@@ -7,19 +7,34 @@ import orjson
 from django.db import connection
 from django.db.models.functions import Collate
 
-from apps.datasets.models import Dataset, RecordVersion
+from apps.datasets.models import Dataset, ElementSet, RecordVersion, Release, StoredTexts
+from apps.datasets.representations import (
+    DERIVED_FIELDS,
+    ELEMENT_FIELDS,
+    OBJECT_FIELDS,
+    stored_texts,
+)
 
 BATCH = 2000
 
 
 def rows_insert(
-    model: type[RecordVersion], rows: list[dict], *, dataset_id: int, release_id: int
+    model: type[RecordVersion],
+    rows: list[dict],
+    *,
+    dataset_id: int,
+    release_id: int,
+    release_number: int,
 ) -> None:
-    """Insert new record versions. On PostgreSQL through COPY, the database's own bulk path
-    (several times faster than INSERT for the thousands of rows a release brings); elsewhere
-    with bulk_create."""
+    """Insert new record versions, with their stored JSON and CSV. On PostgreSQL through COPY,
+    the database's own bulk path (several times faster than INSERT for the thousands of rows a
+    release brings); elsewhere with bulk_create."""
     if not rows:
         return
+    if issubclass(model, StoredTexts):
+        elements = model is ElementSet
+        for row in rows:
+            row["json_text"], row["csv_text"] = stored_texts(row, release_number, elements=elements)
     if connection.vendor != "postgresql":
         model.objects.bulk_create(
             (model(dataset_id=dataset_id, appeared_in_id=release_id, **row) for row in rows),
@@ -63,3 +78,31 @@ def release_checksum(model: type[RecordVersion], dataset: Dataset) -> str:
         digest.update((b"," if index else b"") + orjson.dumps(list(pair)))
     digest.update(b"]")
     return digest.hexdigest()
+
+
+def stored_texts_fill(model, *, release_model=Release, everything: bool = False, progress=None):
+    """Write the stored JSON and CSV of existing versions: those without them, or with
+    `everything` all of them (after a change to the records' API shape). Returns the count.
+
+    `model`/`release_model` may be a migration's historical models."""
+    elements = model._meta.model_name == "elementset"
+    fields = ELEMENT_FIELDS + DERIVED_FIELDS if elements else OBJECT_FIELDS
+    numbers = dict(release_model.objects.values_list("id", "number"))
+    versions = model.objects.all() if everything else model.objects.filter(json_text="")
+    batch = []
+    count = 0
+    for values in versions.values("id", "appeared_in_id", *fields).iterator(chunk_size=BATCH):
+        json_text, csv_text = stored_texts(
+            values, numbers[values["appeared_in_id"]], elements=elements
+        )
+        batch.append(model(id=values["id"], json_text=json_text, csv_text=csv_text))
+        if len(batch) >= BATCH:
+            model.objects.bulk_update(batch, ["json_text", "csv_text"])
+            count += len(batch)
+            if progress:
+                progress(len(batch))
+            batch.clear()
+    model.objects.bulk_update(batch, ["json_text", "csv_text"])
+    if progress and batch:
+        progress(len(batch))
+    return count + len(batch)

@@ -1,6 +1,14 @@
 """Plain-dict output of records: values() rows shaped without per-field serializer overhead,
-so a 1000-row page costs little more than the query."""
+so a 1000-row page costs little more than the query.
 
+Record versions never change, so their JSON and CSV are written once, at ingest
+(`stored_texts`), and kept with them: an API page or an export then joins stored text instead
+of formatting every value again on every read. Only the superseding release is added on read
+(it is set when a later release ends the version)."""
+
+import csv
+
+import orjson
 from sgp4 import exporter, omm
 from sgp4.api import Satrec
 
@@ -103,3 +111,33 @@ def tle_lines(row: dict) -> tuple[str, str]:
     sat = Satrec()
     omm.initialize(sat, fields)
     return exporter.export_tle(sat)
+
+
+class _Line:
+    """A file-like object for csv.writer that hands back what was written."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_line(values: list) -> str:
+    """One CSV line as csv.writer writes it, without the line end."""
+    return csv.writer(_Line(), lineterminator="").writerow(values)
+
+
+def stored_texts(record: dict, release_number: int, *, elements: bool) -> tuple[str, str]:
+    """The version's JSON object without its closing brace and its CSV line without the line
+    end, exactly as `element_row`/`object_row` and the CSV export write them, minus the
+    superseding release (which the read adds: `json_sql`, export.release_csv)."""
+    row = {**record, "appeared_in_id": 0, "superseded_in_id": None}
+    numbers = {0: release_number}
+    shaped = element_row(row, numbers) if elements else object_row(row, numbers)
+    if elements:
+        del shaped["superseded_in_release"]
+    return orjson.dumps(shaped)[:-1].decode(), csv_line(list(shaped.values()))
+
+
+def csv_header(elements: bool) -> list[str]:
+    if elements:
+        return [*ELEMENT_FIELDS, *DERIVED_FIELDS, "release", "superseded_in_release"]
+    return [*OBJECT_FIELDS, "release"]

@@ -19,3 +19,17 @@ def sweep_release_files() -> None:
         Release.objects.annotate(n=Count("files")).filter(n=0).values_list("pk", flat=True)[:20]
     ):
         release_files_build(release_id)
+
+
+@shared_task(name="datasets.statistics_refresh", ignore_result=True)
+def statistics_refresh(table: str) -> None:
+    """Fresh planner statistics after a big release, so API pages stay on their index."""
+    from django.db import connection
+
+    from apps.datasets.models import ElementSet, SpaceObject, TableRow
+
+    # Only the record tables, by name: the argument never reaches SQL unchecked.
+    tables = {m._meta.db_table for m in (SpaceObject, ElementSet, TableRow)}
+    if connection.vendor == "postgresql" and table in tables:
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")

@@ -1,13 +1,17 @@
 import io
 import math
+import time
+from pathlib import Path
 
 import pytest
+from django.db import connection
 from sgp4.api import Satrec
 
 from apps.datasets.ingest.apply import file_load
 from apps.datasets.models import ElementSet, Release, SpaceObject
 
 pytestmark = pytest.mark.django_db
+FIXTURES = Path(__file__).resolve().parents[2] / "apps" / "datasets" / "fixtures" / "real"
 
 ISS_TLE = (
     "ISS (ZARYA)\n"
@@ -215,3 +219,44 @@ def test_an_unchanged_record_is_recognised_by_its_raw_hash_without_validating_ag
     validated.clear()
     third = _load(elements, orjson.dumps(records), "omm_json")
     assert len(validated) == len(records) and third.release is None
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="ANALYZE is PostgreSQL's")
+def test_a_big_release_asks_a_worker_for_fresh_statistics(
+    datasets, monkeypatch, django_capture_on_commit_callbacks
+):
+    from apps.datasets.ingest import apply
+
+    _, elements = datasets
+    monkeypatch.setattr(apply, "ANALYZE_AFTER", 10**9)
+    with django_capture_on_commit_callbacks() as small:
+        _load(elements, (FIXTURES / "celestrak_science_2026-05-30T2250Z.tle").read_bytes(), "tle")
+    monkeypatch.setattr(apply, "ANALYZE_AFTER", 1)
+    with django_capture_on_commit_callbacks(execute=True) as big:  # queued for a worker
+        _load(elements, (FIXTURES / "celestrak_geo_2026-05-30T2250Z.tle").read_bytes(), "tle")
+    # Each release queues its download files; the big ones (the elements and the objects they
+    # added to the catalogue) also queue fresh statistics.
+    assert (len(small), len(big)) == (2, 4)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="ANALYZE is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_statistics_refresh_analyzes_record_tables_only():
+    from apps.datasets.tasks import statistics_refresh
+
+    def analyzed() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT analyze_count FROM pg_stat_user_tables WHERE relname = %s",
+                ["datasets_elementset"],
+            )
+            return cursor.fetchone()[0]
+
+    before = analyzed()
+    statistics_refresh("datasets_elementset")
+    statistics_refresh("auth_user; DROP TABLE datasets_release")  # not a record table: ignored
+    deadline = time.monotonic() + 5  # the statistics collector reports with a short delay
+    while analyzed() == before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert analyzed() == before + 1
+    assert Release.objects.count() == 0  # the table is still there

@@ -3,7 +3,7 @@ stays flat however large the release.
 
 The CSV export of space objects and element sets joins the CSV line stored with each version at
 ingest (apps/datasets/representations.py: stored_texts), adding only the superseding release:
-no value is formatted again. tests/api/test_export_stored.py holds it to the bytes the Python
+no value is formatted again. tests/api/test_stored_texts.py holds it to the bytes the Python
 writer makes of the same rows."""
 
 from collections.abc import Iterator

@@ -9,7 +9,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.api.export import export_json, release_csv, release_rows
+from apps.api.export import release_csv, release_json
 from apps.api.renderers import CSVRenderer
 from apps.api.views import visible
 from apps.datasets.models import Dataset, Release
@@ -105,7 +105,7 @@ class ReleaseExport(APIView):
         if extension == "csv":
             body, content_type = release_csv(dataset, release), "text/csv; charset=utf-8"
         else:
-            body, content_type = export_json(release_rows(dataset, release)), "application/json"
+            body, content_type = release_json(dataset, release), "application/json"
         response = StreamingHttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = (
             f'attachment; filename="{dataset.slug}-release-{release.number}.{extension}"'

@@ -6,11 +6,13 @@ ingest (apps/datasets/representations.py: stored_texts), adding only the superse
 no value is formatted again. tests/api/test_stored_texts.py holds it to the bytes the Python
 writer makes of the same rows."""
 
+import itertools
 from collections.abc import Iterator
 
 import orjson
 from django.db.models import Q
 
+from apps.api import stored
 from apps.datasets.models import Dataset, ElementSet, Release, SpaceObject
 from apps.datasets.representations import (
     DERIVED_FIELDS,
@@ -63,11 +65,18 @@ def export_json(rows: Iterator[dict]) -> Iterator[bytes]:
     yield b"]"
 
 
-def release_csv(dataset: Dataset, release: Release) -> Iterator[str] | Iterator[bytes]:
+def release_csv(dataset: Dataset, release: Release) -> Iterator[bytes]:
     """The whole release as CSV, from the stored lines (curated tables: written from rows)."""
     if dataset.kind == Dataset.Kind.CURATED_TABLE:
-        return export_csv(release_rows(dataset, release))
+        return (line.encode() for line in export_csv(release_rows(dataset, release)))
     return export_csv_stored(dataset, release)
+
+
+def release_json(dataset: Dataset, release: Release) -> Iterator[bytes]:
+    """The whole release as a JSON array, from the stored JSON (curated tables: from rows)."""
+    if dataset.kind == Dataset.Kind.CURATED_TABLE:
+        return export_json(release_rows(dataset, release))
+    return export_json_stored(dataset, release)
 
 
 def _release_versions(model, dataset: Dataset, release: Release):
@@ -79,38 +88,52 @@ def _release_versions(model, dataset: Dataset, release: Release):
     )
 
 
-def export_csv_stored(dataset: Dataset, release: Release) -> Iterator[bytes]:
-    """The release's stored CSV lines, CRLF-ended as csv.writer ends them, in blocks; nothing
-    at all (not even the header) when the release has no rows."""
-    elements = dataset.kind == Dataset.Kind.ELEMENT_SETS
-    model = ElementSet if elements else SpaceObject
-    versions = _release_versions(model, dataset, release)
-    header = (csv_line(csv_header(elements)) + "\r\n").encode()
+def _stored(dataset: Dataset, release: Release, *columns: str) -> Iterator[tuple]:
+    """`columns` of the release's versions (`row_json`: each one's JSON as the API writes it).
+    A release of up to CHUNK rows is read in one query (memory stays within a chunk either way);
+    a larger one through a server-side cursor."""
+    model = ElementSet if dataset.kind == Dataset.Kind.ELEMENT_SETS else SpaceObject
+    versions = _release_versions(model, dataset, release).annotate(row_json=stored.row_json(model))
+    rows = versions.values_list(*columns)
+    return iter(rows) if release.record_count <= CHUNK else rows.iterator(chunk_size=CHUNK)
+
+
+def _blocks(parts: Iterator[str]) -> Iterator[bytes]:
+    """Text gathered into blocks of about EXPORT_BLOCK characters, encoded."""
     block: list[str] = []
     size = 0
-    columns = ("csv_text", "superseded_in_id")
-    # A release of up to CHUNK rows is read in one query (memory stays within a chunk either
-    # way); a larger one through a server-side cursor, chunk by chunk.
-    rows = (
-        versions.values_list(*columns)
-        if release.record_count <= CHUNK
-        else versions.values_list(*columns).iterator(chunk_size=CHUNK)
-    )
-    if elements:
-        # Only the superseding release is not in the stored line (it is set later).
-        numbers = release_numbers_by_id(dataset)
-        lines = (f"{text},{numbers[ended] if ended else ''}\r\n" for text, ended in rows)
-    else:
-        lines = (text + "\r\n" for text, _ in rows)
-    for line in lines:
-        if header:
-            yield header
-            header = b""
-        block.append(line)
-        size += len(line)
+    for part in parts:
+        block.append(part)
+        size += len(part)
         if size >= EXPORT_BLOCK:
             yield "".join(block).encode()
             block.clear()
             size = 0
     if block:
         yield "".join(block).encode()
+
+
+def export_csv_stored(dataset: Dataset, release: Release) -> Iterator[bytes]:
+    """The release's stored CSV lines, CRLF-ended as csv.writer ends them, in blocks; nothing
+    at all (not even the header) when the release has no rows."""
+    elements = dataset.kind == Dataset.Kind.ELEMENT_SETS
+    rows = _stored(dataset, release, "csv_text", "superseded_in_id")
+    if elements:
+        # Only the superseding release is not in the stored line (it is set later).
+        numbers = release_numbers_by_id(dataset)
+        lines = (f"{text},{numbers[ended] if ended else ''}\r\n" for text, ended in rows)
+    else:
+        lines = (text + "\r\n" for text, _ in rows)
+    first = next(lines, None)
+    if first is None:
+        return
+    yield from _blocks(itertools.chain([csv_line(csv_header(elements)) + "\r\n", first], lines))
+
+
+def export_json_stored(dataset: Dataset, release: Release) -> Iterator[bytes]:
+    """The release's stored JSON as one array: the bytes export_json makes of its rows."""
+    texts = (
+        ("," if index else "") + text
+        for index, (text,) in enumerate(_stored(dataset, release, "row_json"))
+    )
+    yield from _blocks(itertools.chain(["["], texts, ["]"]))

@@ -26,17 +26,18 @@ def _release_rows(dataset: Dataset, release: Release):
 
 def _chunks(dataset: Dataset, release: Release, format_name: str):
     """The release's bytes in `format_name`, produced row by row (flat memory)."""
-    from apps.api.export import export_csv, export_json
+    from apps.api.export import release_csv, release_json
     from apps.api.renderers import OMMXMLRenderer, TLERenderer
     from apps.datasets.representations import tle_fits, tle_lines
 
-    rows = _release_rows(dataset, release)
     if format_name == "csv":
-        for line in export_csv(rows):
-            yield line.encode()
-    elif format_name == "json":
-        yield from export_json(rows)
-    elif format_name == "xml":
+        yield from release_csv(dataset, release)
+        return
+    if format_name == "json":
+        yield from release_json(dataset, release)
+        return
+    rows = _release_rows(dataset, release)
+    if format_name == "xml":
         renderer = OMMXMLRenderer()
         yield b'<?xml version="1.0" encoding="UTF-8"?>\n<ndm>\n'
         for row in rows:

@@ -128,7 +128,7 @@ def csv_line(values: list) -> str:
 def stored_texts(record: dict, release_number: int, *, elements: bool) -> tuple[str, str]:
     """The version's JSON object without its closing brace and its CSV line without the line
     end, exactly as `element_row`/`object_row` and the CSV export write them, minus the
-    superseding release (which the read adds: `json_sql`, export.release_csv)."""
+    superseding release (which the read adds: apps/api/stored.py, export.release_csv)."""
     row = {**record, "appeared_in_id": 0, "superseded_in_id": None}
     numbers = {0: release_number}
     shaped = element_row(row, numbers) if elements else object_row(row, numbers)

@@ -123,6 +123,9 @@ def test_the_export_is_the_python_csv_for_every_real_release(api, loaded, chunk,
             assert b"".join(export.release_csv(dataset, release)) == expected
             url = f"/api/v1/datasets/{dataset.slug}/releases/{release.number}/export.csv"
             assert b"".join(api.get(url).streaming_content) == expected
+            as_json = b"".join(export.export_json(export.release_rows(dataset, release)))
+            assert b"".join(export.release_json(dataset, release)) == as_json
+            assert b"".join(api.get(url.replace(".csv", ".json")).streaming_content) == as_json
             checked += 1
     assert checked >= 3
     first = Release.objects.get(dataset=elements, number=1)
@@ -184,6 +187,7 @@ def test_an_empty_release_exports_no_bytes(db):
         withdrawn=0, source=Release.Source.FILE,
     )  # fmt: skip
     assert b"".join(export.release_csv(elements, release)) == b""
+    assert b"".join(export.release_json(elements, release)) == b"[]"
 
 
 def test_a_large_page_is_gzipped_fast_and_decompresses_to_the_identity_page(api, loaded):

@@ -1,6 +1,7 @@
 """Publishing a new release: diff against the current records, write only what changed, all
 in one transaction, so readers see the old release or the new one and never a mix."""
 
+import contextlib
 import hashlib
 import logging
 from collections.abc import Callable, Iterable, Iterator
@@ -12,7 +13,7 @@ from django.db.models import Max
 
 from apps.datasets.ingest.parse import PARSERS
 from apps.datasets.ingest.validate import Invalid, Rejection, elements_clean, satcat_clean
-from apps.datasets.ingest.write import BATCH, release_checksum, rows_insert
+from apps.datasets.ingest.write import BATCH, RowWriter, release_checksum
 from apps.datasets.models import (
     Dataset,
     ElementSet,
@@ -138,9 +139,11 @@ def release_publish(
 ) -> IngestResult:
     """Write a new release if anything changed; an unchanged payload writes nothing.
 
-    Records stream through: changed ones are written in batches inside one transaction, so
-    memory holds the current keys and hashes but never the payload. `accept`, called once all
-    records are in, may name a reason to publish nothing (the transaction then rolls back).
+    Records stream through: changed ones are written as they come (write.RowWriter) inside
+    one transaction, so memory holds the current keys and hashes but never the payload; nothing
+    that produces `records` may query the database (the writer's COPY holds the connection).
+    `accept`, called once all records are in, may name a reason to publish nothing (the
+    transaction then rolls back).
     Keys must be unique within `records` (records_clean and the table check make sure)."""
     try:
         with transaction.atomic():
@@ -176,9 +179,11 @@ def _publish(dataset, records, result, source, source_detail, full_snapshot, acc
         else set()
     )
     release: Release | None = None
-    batch: list = []
+    writer: RowWriter | None = None
+    # Keys whose current version this release ends (changed, then withdrawn ones): bounded by
+    # the dataset before the run, like `current`. They are ended once the new rows are in,
+    # since the COPY holds the connection until then.
     ending: list = []
-    written = 0
     # Current records not (yet) met in the payload: what a snapshot withdraws at the end. It
     # only shrinks, and new records are not added to `current`, so memory is bounded by the
     # dataset before the run, never by the payload (duplicates are caught by records_clean).
@@ -199,56 +204,51 @@ def _publish(dataset, records, result, source, source_detail, full_snapshot, acc
             source_detail=source_detail[:300],
         )
 
-    def flush() -> None:
-        # End the old versions first, so the update cannot touch the rows inserted next.
-        for start in range(0, len(ending), BATCH):
-            current_rows.filter(**{f"{key}__in": ending[start : start + BATCH]}).update(
-                superseded_in=release
-            )
-        rows_insert(
-            model,
-            batch,
-            dataset_id=dataset.pk,
-            release_id=release.pk,
-            release_number=release.number,
-        )
-        ending.clear()
-        batch.clear()
-
-    for record in records:
-        if UNCHANGED in record:
-            pending.discard(record[UNCHANGED])
-            result.unchanged += 1
-            continue
-        identity = record[key]
-        pending.discard(identity)
-        raw = record.pop("raw_hash", "")
-        digest = content_hash(record)
-        known = current.get(identity)
-        if known is None:
-            result.added += 1
-        elif known != digest:
-            result.changed += 1
-            ending.append(identity)
-        else:
-            result.unchanged += 1
-            continue
-        if release is None:
-            release = release_open()
-        batch.append({**record, "content_hash": digest, "raw_hash": raw})
-        written += 1
-        if len(batch) >= BATCH:
-            flush()
-    withdrawn = sorted(pending - derived, key=str)
-    result.withdrawn = len(withdrawn)
-    if accept is not None and (reason := accept(result)):
-        raise Refused(reason)
+    with contextlib.ExitStack() as stack:
+        for record in records:
+            if UNCHANGED in record:
+                pending.discard(record[UNCHANGED])
+                result.unchanged += 1
+                continue
+            identity = record[key]
+            pending.discard(identity)
+            raw = record.pop("raw_hash", "")
+            digest = content_hash(record)
+            known = current.get(identity)
+            if known is None:
+                result.added += 1
+            elif known != digest:
+                result.changed += 1
+                ending.append(identity)
+            else:
+                result.unchanged += 1
+                continue
+            if writer is None:
+                release = release_open()
+                writer = stack.enter_context(
+                    RowWriter(
+                        model,
+                        dataset_id=dataset.pk,
+                        release_id=release.pk,
+                        release_number=release.number,
+                    )
+                )
+            record["content_hash"], record["raw_hash"] = digest, raw
+            writer.write(record)
+        withdrawn = sorted(pending - derived, key=str)
+        result.withdrawn = len(withdrawn)
+        if accept is not None and (reason := accept(result)):
+            raise Refused(reason)  # aborts the COPY; release_publish rolls back
+    written = writer.count if writer is not None else 0
     if release is None and not withdrawn:
         return result
     if release is None:
         release = release_open()
     ending.extend(withdrawn)
-    flush()
+    # The new versions share the key of the ones they end: leave the release's own rows alone.
+    ended = current_rows.exclude(appeared_in_id=release.pk)
+    for start in range(0, len(ending), BATCH):
+        ended.filter(**{f"{key}__in": ending[start : start + BATCH]}).update(superseded_in=release)
     release.checksum = release_checksum(model, dataset)
     release.record_count = current_count + result.added - result.withdrawn
     release.added, release.changed, release.withdrawn = (
@@ -328,7 +328,9 @@ def catalogue_complete_from_elements(elements: Dataset) -> IngestResult | None:
             "norad_cat_id", flat=True
         )
     )
-    missing = (
+    # Read before publishing: the publisher's COPY holds the connection while records stream
+    # in. Three short values per object, bounded by the element sets' dataset (as `known` is).
+    missing = list(
         ElementSet.objects.filter(dataset=elements, superseded_in__isnull=True)
         .exclude(norad_cat_id__in=known)
         .values_list("norad_cat_id", "object_name", "object_id")
@@ -358,7 +360,7 @@ def catalogue_complete_from_elements(elements: Dataset) -> IngestResult | None:
             "object_id": object_id,
             **unknown,
         }
-        for norad, name, object_id in missing.iterator()
+        for norad, name, object_id in missing
     )
     return release_publish(
         catalogue,

@@ -1,11 +1,13 @@
 """Writing record versions: new rows in bulk (COPY on PostgreSQL), and a release's checksum
 read back from the database in key order."""
 
+import contextlib
 import hashlib
 
 import orjson
 from django.db import connection
 from django.db.models.functions import Collate
+from psycopg.types.json import Jsonb
 
 from apps.datasets.models import Dataset, ElementSet, RecordVersion, Release, StoredTexts
 from apps.datasets.representations import (
@@ -18,47 +20,90 @@ from apps.datasets.representations import (
 BATCH = 2000
 
 
-def rows_insert(
-    model: type[RecordVersion],
-    rows: list[dict],
-    *,
-    dataset_id: int,
-    release_id: int,
-    release_number: int,
-) -> None:
-    """Insert new record versions, with their stored JSON and CSV. On PostgreSQL through COPY,
-    the database's own bulk path (several times faster than INSERT for the thousands of rows a
-    release brings); elsewhere with bulk_create."""
-    if not rows:
-        return
-    if issubclass(model, StoredTexts):
-        elements = model is ElementSet
-        for row in rows:
-            row["json_text"], row["csv_text"] = stored_texts(row, release_number, elements=elements)
-    if connection.vendor != "postgresql":
-        model.objects.bulk_create(
-            (model(dataset_id=dataset_id, appeared_in_id=release_id, **row) for row in rows),
-            batch_size=BATCH,
-        )
-        return
-    from psycopg import sql
-    from psycopg.types.json import Jsonb
+class RowWriter:
+    """New record versions of one release, written as they come, with their stored JSON and CSV.
 
-    fixed = {"dataset_id": dataset_id, "appeared_in_id": release_id, "superseded_in_id": None}
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    json_fields = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
-    defaults = {f.attname: f.get_default() for f in fields if f.attname not in fixed}
-    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        sql.Identifier(model._meta.db_table),
-        sql.SQL(", ").join(sql.Identifier(f.column) for f in fields),
-    )
-    names = [f.attname for f in fields]
-    with connection.cursor() as cursor, cursor.connection.cursor().copy(statement) as copy:
-        for row in rows:
-            values = {**defaults, **row, **fixed}
-            for name in json_fields:
-                values[name] = Jsonb(values[name])
-            copy.write_row([values[name] for name in names])
+    On PostgreSQL one COPY stays open for the whole release: the server indexes the rows it
+    has received while Python validates and shapes the next ones, instead of waiting for each
+    batch (COPY is the database's own bulk path, several times faster than INSERT). Nothing
+    else may use the connection until `close`. Elsewhere, rows go in batches of BATCH through
+    bulk_create. Use as a context manager: an exception aborts the COPY (and the caller's
+    transaction rolls back)."""
+
+    def __init__(
+        self,
+        model: type[RecordVersion],
+        *,
+        dataset_id: int,
+        release_id: int,
+        release_number: int,
+    ) -> None:
+        self.model = model
+        self.release_number = release_number
+        self.texts = issubclass(model, StoredTexts)
+        self.elements = model is ElementSet
+        self.fixed = {"dataset_id": dataset_id, "appeared_in_id": release_id}
+        self.count = 0
+        self._batch: list = []
+        self._stack = contextlib.ExitStack()
+        self._copy = None
+        self._postgresql = connection.vendor == "postgresql"
+        if self._postgresql:
+            fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+            self._names = [f.attname for f in fields]
+            self._json = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
+            self._defaults = {
+                f.attname: f.get_default() for f in fields if f.attname not in self.fixed
+            }
+            self._defaults["superseded_in_id"] = None
+            self._columns = [f.column for f in fields]
+
+    def __enter__(self) -> "RowWriter":
+        return self
+
+    def __exit__(self, *exc_info) -> bool:
+        if exc_info[0] is None:
+            self._flush()
+        return self._stack.__exit__(*exc_info)
+
+    def write(self, row: dict) -> None:
+        if self.texts:
+            row["json_text"], row["csv_text"] = stored_texts(
+                row, self.release_number, elements=self.elements
+            )
+        self.count += 1
+        if not self._postgresql:
+            self._batch.append(self.model(**self.fixed, **row))
+            if len(self._batch) >= BATCH:
+                self._flush()
+            return
+        if self._copy is None:
+            self._copy = self._copy_open()
+        values = {**self._defaults, **row, **self.fixed}
+        for name in self._json:
+            values[name] = Jsonb(values[name])
+        self._copy.write_row([values[name] for name in self._names])
+
+    def close(self) -> None:
+        """End the COPY (waiting for the server to take every row); the connection is free."""
+        self._flush()
+        self._stack.close()
+        self._copy = None
+
+    def _flush(self) -> None:
+        if self._batch:
+            self.model.objects.bulk_create(self._batch)
+            self._batch.clear()
+
+    def _copy_open(self):
+        from psycopg import sql
+
+        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+            sql.Identifier(self.model._meta.db_table),
+            sql.SQL(", ").join(sql.Identifier(column) for column in self._columns),
+        )
+        cursor = self._stack.enter_context(connection.cursor())
+        return self._stack.enter_context(cursor.connection.cursor().copy(statement))
 
 
 def release_checksum(model: type[RecordVersion], dataset: Dataset) -> str:

@@ -7,6 +7,7 @@ of formatting every value again on every read. Only the superseding release is a
 (it is set when a later release ends the version)."""
 
 import csv
+import threading
 
 import orjson
 from sgp4 import exporter, omm
@@ -86,15 +87,17 @@ def object_row(row: dict, numbers: dict[int, int]) -> dict:
 
 
 def _epoch_text(epoch) -> str:
-    # CelesTrak's form: naive UTC with microseconds.
-    return epoch.strftime("%Y-%m-%dT%H:%M:%S.%f")
+    # CelesTrak's form: naive UTC with microseconds (epochs are stored in UTC). isoformat is
+    # strftime("%Y-%m-%dT%H:%M:%S.%f") for years after 999, at two thirds of the cost.
+    return epoch.replace(tzinfo=None).isoformat(timespec="microseconds")
+
+
+_ELEMENT_COLUMNS = ELEMENT_FIELDS + DERIVED_FIELDS
 
 
 def element_row(row: dict, numbers: dict[int, int], *, with_tle: bool = False) -> dict:
-    out = {name: row[name] for name in ELEMENT_FIELDS}
+    out = {name: row[name] for name in _ELEMENT_COLUMNS}
     out["epoch"] = _epoch_text(row["epoch"])
-    for name in DERIVED_FIELDS:
-        out[name] = row[name]
     out["release"] = numbers.get(row["appeared_in_id"])
     out["superseded_in_release"] = numbers.get(row.get("superseded_in_id"))
     if with_tle:
@@ -120,20 +123,29 @@ class _Line:
         return value
 
 
+# A writer per thread, made once: a new csv.writer per line cost a fifth of the line.
+_writers = threading.local()
+
+
 def csv_line(values: list) -> str:
     """One CSV line as csv.writer writes it, without the line end."""
-    return csv.writer(_Line(), lineterminator="").writerow(values)
+    try:
+        writer = _writers.line
+    except AttributeError:
+        writer = _writers.line = csv.writer(_Line(), lineterminator="")
+    return writer.writerow(values)
 
 
 def stored_texts(record: dict, release_number: int, *, elements: bool) -> tuple[str, str]:
     """The version's JSON object without its closing brace and its CSV line without the line
     end, exactly as `element_row`/`object_row` and the CSV export write them, minus the
     superseding release (which the read adds: apps/api/stored.py, export.release_csv)."""
-    row = {**record, "appeared_in_id": 0, "superseded_in_id": None}
-    numbers = {0: release_number}
-    shaped = element_row(row, numbers) if elements else object_row(row, numbers)
-    if elements:
-        del shaped["superseded_in_release"]
+    if elements:  # element_row without the superseding release, and no copy of the record
+        shaped = {name: record[name] for name in _ELEMENT_COLUMNS}
+        shaped["epoch"] = _epoch_text(record["epoch"])
+        shaped["release"] = release_number
+    else:
+        shaped = object_row({**record, "appeared_in_id": 0}, {0: release_number})
     return orjson.dumps(shaped)[:-1].decode(), csv_line(list(shaped.values()))
 
 

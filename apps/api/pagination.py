@@ -22,6 +22,12 @@ class RecordCursorPagination(CursorPagination):
             raise ValidationError({"page_size": [f"Must be between 1 and {self.max_page_size}."]})
         return size
 
+    def _get_position_from_instance(self, instance, ordering):
+        # A JSON page is read as plain tuples (id, ordering value, text): no object per row.
+        if type(instance) is tuple:
+            return None if instance[1] is None else str(instance[1])
+        return super()._get_position_from_instance(instance, ordering)
+
     def decode_cursor(self, request):
         try:
             return super().decode_cursor(request)

@@ -47,13 +47,33 @@ def visible(request):
     return datasets_visible_to(request.user, api_key=key)
 
 
-def _dataset(request, kind: str) -> Dataset:
+def _datasets(request, kind: str):
+    """The dataset a listing reads (by `dataset=<slug>`, else the first of its kind), as a
+    queryset of at most one."""
     slug = request.query_params.get("dataset")
     datasets = visible(request).filter(kind=kind)
-    dataset = datasets.filter(slug=slug).first() if slug else datasets.order_by("pk").first()
+    return datasets.filter(slug=slug) if slug else datasets.order_by("pk")[:1]
+
+
+def _dataset(request, kind: str) -> Dataset:
+    dataset = _datasets(request, kind).first()
     if dataset is None:
         raise NotFound("No such dataset, or not one you may read.")
     return dataset
+
+
+def _dataset_and_release(request, kind: str) -> tuple[Dataset, Release | None]:
+    """The dataset and its latest release in one query (every listing request needs both);
+    a second one only for a dataset without releases."""
+    release = (
+        Release.objects.select_related("dataset")
+        .filter(dataset__in=_datasets(request, kind).values("pk"))
+        .order_by("-number")
+        .first()
+    )
+    if release is not None:
+        return release.dataset, release
+    return _dataset(request, kind), None
 
 
 def _positive_int(request, name: str) -> int | None:
@@ -225,8 +245,7 @@ class _RecordList(_Conditional, APIView):
         return queryset.filter(superseded_in__isnull=True)
 
     def get(self, request):
-        dataset = _dataset(request, self.kind)
-        release = release_latest(dataset)
+        dataset, release = _dataset_and_release(request, self.kind)
         etag, not_modified = self.conditional(request, dataset, release)
         if not_modified is not None:
             return self.stamp(not_modified, etag, release)
@@ -245,9 +264,9 @@ class _RecordList(_Conditional, APIView):
             position = paginator.ordering[0].removeprefix("-")
             queryset = queryset.annotate(row_json=stored.row_json(self.model))
             page = paginator.paginate_queryset(
-                queryset.values_list("id", position, "row_json", named=True), request, view=self
+                queryset.values_list("id", position, "row_json"), request, view=self
             )
-            rows = stored.page_fragment([row.row_json for row in page])
+            rows = stored.page_fragment([row[2] for row in page])
         else:
             queryset = queryset.values("id", *self.fields, *VERSION_FIELDS)
             page = paginator.paginate_queryset(queryset, request, view=self)

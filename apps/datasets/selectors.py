@@ -30,7 +30,9 @@ def datasets_visible_to(user, api_key=None) -> QuerySet[Dataset]:
             visible |= Q(access=access.PARTNERS) | Q(
                 access=access.NAMED, named_partners=organisation
             )
-    return Dataset.objects.filter(visible).distinct()
+            # Only the named partners' join can repeat a dataset.
+            return Dataset.objects.filter(visible).distinct()
+    return Dataset.objects.filter(visible)
 
 
 def release_latest(dataset: Dataset) -> Release | None:

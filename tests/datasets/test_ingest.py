@@ -3,6 +3,7 @@ import math
 import time
 from pathlib import Path
 
+import orjson
 import pytest
 from django.db import connection
 from sgp4.api import Satrec
@@ -168,6 +169,31 @@ def test_duplicates_inside_one_payload(datasets):
     assert [(r.field, r.reason) for r in result.rejected] == [
         ("norad_cat_id", "duplicate of an earlier record in this payload")
     ]
+
+
+def test_a_repeat_of_an_accepted_number_is_a_duplicate_and_a_repeat_of_a_rejected_one_is_not(
+    datasets, real
+):
+    """Repeats are spotted before validation, by the catalogue number as the record gives it;
+    a number is only taken once a record with it has been accepted."""
+    _, elements = datasets
+    broken_line2 = ISS_TLE.splitlines()[2][:-1] + "0"  # wrong checksum
+    broken = "\n".join([*ISS_TLE.splitlines()[:2], broken_line2]) + "\n"
+    result = _load(elements, broken + ISS_TLE + broken, "tle")
+    assert [(r.position, r.field, r.reason) for r in result.rejected] == [
+        (2, "tle_line2", "checksum does not match"),  # positions are line numbers
+        (8, "norad_cat_id", "duplicate of an earlier record in this payload"),
+    ]
+    assert result.added == 1
+    # In OMM, numbers as JSON numbers or as text are the same catalogue number.
+    first = orjson.loads((real / "gp_json" / "celestrak_gp_stations_2025-05-25.json").read_bytes())[
+        0
+    ]
+    records = [{**first, "NORAD_CAT_ID": value} for value in (25544, "25544", " 25544 ")]
+    result = _load(elements, orjson.dumps(records), "omm_json")
+    assert [r.reason for r in result.rejected] == [
+        "duplicate of an earlier record in this payload"
+    ] * 2
 
 
 @pytest.mark.parametrize("payload", [b"{}", b"not json", b"[1, 2]", b"\xff\xfe"])

@@ -1,19 +1,11 @@
 """API v1: thin views over the datasets' selectors; every error is problem+json."""
 
-import gzip
 import hashlib
-import secrets
-from urllib.parse import urlencode
 
-from django.core.cache import cache
 from django.db.models import Q
-from django.http import HttpResponse
-from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
-from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, quote_etag
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from isal import igzip
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,6 +13,7 @@ from rest_framework.views import APIView
 from apps.api import stored
 from apps.api.filters import ElementSetFilter, SpaceObjectFilter, filters_apply
 from apps.api.models import ApiKey
+from apps.api.page_cache import page_cache_key, page_cached, page_remember, weak_if_encoded
 from apps.api.pagination import RecordCursorPagination
 from apps.api.renderers import ELEMENT_RENDERERS, CSVRenderer, FastJSONRenderer
 from apps.api.schema import ElementSetDoc, SpaceObjectDoc
@@ -37,7 +30,6 @@ from apps.datasets.representations import (
 from apps.datasets.selectors import (
     datasets_visible_to,
     release_id_for,
-    release_latest,
     release_numbers_by_id,
 )
 
@@ -87,94 +79,6 @@ def _positive_int(request, name: str) -> int | None:
     if value < 0 or value > 2_000_000_000:
         raise ValidationError({name: ["Must be a release number (a whole number)."]})
     return value
-
-
-# A finished page is fixed by its dataset, the dataset's latest release, its address, query and
-# format: releases are immutable. Cached pages skip the query, row shaping, JSON and gzip; the
-# time limit only bounds how long an in-place repair by an operator could go unseen.
-PAGE_CACHE_SECONDS = 600
-
-
-def page_cache_key(request, dataset: Dataset, release: Release) -> str:
-    """The cache key of one finished page. The release's id, creation time and checksum (not
-    only its number) guard against a number reused after a database was restored or reset; the
-    absolute address is in it because `next`/`previous` links carry the host."""
-    query = urlencode(sorted(request.query_params.lists()), doseq=True)
-    gzip = bool(re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")))
-    raw = "|".join(
-        [
-            str(dataset.pk),
-            str(release.pk),
-            release.created_at.isoformat(),
-            release.checksum,
-            request.build_absolute_uri(request.path),
-            query,
-            request.accepted_renderer.format,
-            "gzip" if gzip else "identity",
-        ]
-    )
-    return "api:page:" + hashlib.sha256(raw.encode()).hexdigest()
-
-
-def page_cached(key: str) -> HttpResponse | None:
-    entry = cache.get(key)
-    if entry is None:
-        return None
-    body, content_type, encoding = entry
-    response = HttpResponse(body, content_type=content_type)
-    if encoding:
-        response["Content-Encoding"] = encoding
-        patch_vary_headers(response, ("Accept-Encoding",))
-    return response
-
-
-# Large pages are compressed with ISA-L's gzip (isal): a 1000-row JSON page (632 kB) takes
-# about 1.3 ms at its level 2 instead of 9 ms with zlib at GZipMiddleware's level 6 (6 ms at
-# zlib's level 1), and comes out at 109 kB instead of 92 kB. Every uncached page pays this on
-# the request; smaller pages keep GZipMiddleware.
-PAGE_GZIP_LEVEL = 2
-PAGE_GZIP_FROM = 64 * 1024
-
-
-def page_compress(request, response):
-    """GZipMiddleware's work on a rendered page (Vary, weak ETag, only if shorter, a random
-    file name against BREACH), at PAGE_GZIP_LEVEL for large pages."""
-    if len(response.content) < PAGE_GZIP_FROM or response.has_header("Content-Encoding"):
-        return GZipMiddleware(lambda _: response).process_response(request, response)
-    patch_vary_headers(response, ("Accept-Encoding",))
-    if not re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
-        return response
-    compressed = igzip.compress(response.content, compresslevel=PAGE_GZIP_LEVEL, mtime=0)
-    if len(compressed) >= len(response.content):
-        return response
-    header = bytearray(compressed[:10])
-    header[3] |= gzip.FNAME  # igzip writes a plain 10-byte header: the name follows it
-    name = b"a" * secrets.randbelow(GZipMiddleware.max_random_bytes) + b"\x00"
-    response.content = bytes(header) + name + compressed[10:]
-    response["Content-Length"] = str(len(response.content))
-    response["Content-Encoding"] = "gzip"
-    return _weak_if_encoded(response)
-
-
-def page_remember(request, key: str, response: Response) -> None:
-    """Once DRF has rendered the page, compress it as GZipMiddleware would (the middleware then
-    leaves it alone) and keep the bytes that go on the wire."""
-
-    def remember(rendered):
-        rendered = page_compress(request, rendered)
-        encoding = rendered.get("Content-Encoding")
-        cache.set(key, (rendered.content, rendered["Content-Type"], encoding), PAGE_CACHE_SECONDS)
-        return rendered
-
-    response.add_post_render_callback(remember)
-
-
-def _weak_if_encoded(response):
-    # As GZipMiddleware does for pages it compresses: the ETag names the uncompressed content.
-    etag = response.get("ETag", "")
-    if response.get("Content-Encoding") and etag.startswith('"'):
-        response["ETag"] = "W/" + etag
-    return response
 
 
 class _Conditional:
@@ -254,7 +158,7 @@ class _RecordList(_Conditional, APIView):
         key = page_cache_key(request, dataset, release) if release is not None else None
         cached = page_cached(key) if key else None
         if cached is not None:
-            return _weak_if_encoded(self.stamp(cached, etag, release))
+            return weak_if_encoded(self.stamp(cached, etag, release))
         queryset = filters_apply(self.filterset, request, self.versions(request, dataset))
         paginator = self.pagination()
         queryset = self.ordered(request, queryset, paginator)
@@ -371,11 +275,10 @@ class ElementChanges(_Conditional, APIView):
         responses=ElementSetDoc(many=True),
     )
     def get(self, request):
-        dataset = _dataset(request, Dataset.Kind.ELEMENT_SETS)
+        dataset, release = _dataset_and_release(request, Dataset.Kind.ELEMENT_SETS)
         since = _positive_int(request, "since")
         if since is None:
             raise ValidationError({"since": ["Give the last release number you have."]})
-        release = release_latest(dataset)
         etag, not_modified = self.conditional(request, dataset, release)
         if not_modified is not None:
             return self.stamp(not_modified, etag, release)

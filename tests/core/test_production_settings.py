@@ -93,3 +93,20 @@ def test_celery_configuration():
     assert app.conf.task_time_limit == settings.CELERY_TASK_TIME_LIMIT
     assert app.conf.task_soft_time_limit < app.conf.task_time_limit
     assert app.conf.beat_scheduler == "django_celery_beat.schedulers:DatabaseScheduler"
+
+
+def test_worker_processes_leave_their_start_up_objects_out_of_garbage_collection():
+    import gc
+
+    from celery.signals import worker_init, worker_process_init
+
+    from portal.celery import startup_objects_freeze
+
+    assert startup_objects_freeze in [ref() for _, ref in worker_init.receivers]
+    assert startup_objects_freeze in [ref() for _, ref in worker_process_init.receivers]
+    gc.unfreeze()
+    try:
+        worker_process_init.send(sender=None)
+        assert gc.get_freeze_count() > 10_000  # Django, the apps and their tasks
+    finally:
+        gc.unfreeze()

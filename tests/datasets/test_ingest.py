@@ -134,6 +134,11 @@ def test_bad_tles_are_rejected_with_reasons(datasets, mutation, field):
         ("NORAD_CAT_ID", "abc", "norad_cat_id"),
         ("OBJECT_ID", "ISS", "object_id"),
         ("MEAN_MOTION", "NaN", "mean_motion"),
+        ("BSTAR", "-Infinity", "bstar"),
+        # Beyond what the columns hold: a rejection, not a failed COPY.
+        ("EPHEMERIS_TYPE", -1, "ephemeris_type"),
+        ("ELEMENT_SET_NO", 10**12, "element_set_no"),
+        ("REV_AT_EPOCH", 2**31, "rev_at_epoch"),
     ],
 )
 def test_bad_omm_values_are_rejected_and_good_ones_kept(datasets, real, key, value, field):

@@ -8,6 +8,7 @@ from typing import IO
 from xml.etree.ElementTree import ParseError
 
 import ijson
+import orjson
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as DefusedET
 
@@ -31,22 +32,76 @@ def parse_omm_csv(stream: IO[bytes]) -> Iterator[tuple[int, RawRecord]]:
 
 
 def parse_omm_json(stream: IO[bytes]) -> Iterator[tuple[int, RawRecord]]:
-    """CelesTrak GP JSON: an array of OMM objects, read one object at a time (ijson's C parser),
-    so memory does not grow with the payload."""
+    """CelesTrak GP JSON: an array of OMM objects, read block by block, so memory does not
+    grow with the payload.
+
+    Each block up to its last "}," is parsed by orjson as an array of whole objects. That cut
+    can fall inside a string or a nested object, but then the block is not a valid array and
+    orjson refuses it (a JSON tokenizer reads the same prefix the same way, so it would still
+    be inside that string or object); from there on ijson's C parser reads the rest of the
+    stream object by object, as it reads any payload orjson does not take."""
     head = stream.read(1)
     while head and head.isspace():
         head = stream.read(1)
     if head != b"[":
         raise PayloadError("expected a JSON array of OMM records")
+    position = 0
+    buffer = b""
     try:
-        items = ijson.items(_Prefixed(head, stream), "item", use_float=True)
-        for position, record in enumerate(items, start=1):
-            if not isinstance(record, dict):
-                yield position, {"_error": "not a JSON object"}
-                continue
-            yield position, {str(k).lower(): v for k, v in record.items()}
+        while True:
+            block = stream.read(JSON_BLOCK)
+            if block:
+                buffer += block
+                cut = buffer.rfind(b"},") + 1
+                if not cut:
+                    if len(buffer) <= 4 * JSON_BLOCK:
+                        continue
+                    break  # no "}," in a long stretch: not CelesTrak's layout, ijson reads it
+                text = b"[" + buffer[:cut] + b"]"
+            else:
+                text = b"[" + buffer  # the rest closes the array itself
+            try:
+                items = orjson.loads(text)
+            except orjson.JSONDecodeError:
+                break
+            if not items and position:
+                # "[" + "]" after a cut: the payload ends "...},]" (or "...}, ]").
+                raise PayloadError("not valid JSON: a comma before the closing bracket")
+            for item in items:
+                position += 1
+                yield position, _omm_keys(item)
+            if not block:
+                return
+            buffer = buffer[cut + 1 :]  # past the comma
+        items = ijson.items(_Prefixed(b"[" + buffer, stream), "item", use_float=True)
+        for item in items:
+            position += 1
+            yield position, _omm_keys(item)
     except ijson.JSONError as error:
         raise PayloadError(f"not valid JSON: {str(error)[:200]}") from None
+
+
+JSON_BLOCK = 256 * 1024
+
+
+class _KeyCase(dict):
+    """Lower-case keys, remembered: CelesTrak's seventeen come back on every record. A payload
+    with endless different keys cannot make it grow past a few hundred."""
+
+    def __missing__(self, key: str) -> str:
+        lower = str(key).lower()
+        if len(self) < 512:
+            self[key] = lower
+        return lower
+
+
+_KEY_CASE = _KeyCase()
+
+
+def _omm_keys(item) -> RawRecord:
+    if item.__class__ is not dict:
+        return {"_error": "not a JSON object"}
+    return {_KEY_CASE[key]: value for key, value in item.items()}
 
 
 class _Prefixed:

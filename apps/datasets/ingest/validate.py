@@ -2,6 +2,7 @@
 
 import math
 import re
+import sys
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -116,16 +117,31 @@ def satcat_clean(raw: dict) -> dict:
 
 
 def _epoch(raw: dict) -> datetime:
-    value = str(raw.get("epoch") or "").strip()
-    try:
-        epoch = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise Invalid("epoch", f"not an ISO 8601 time: {value[:30]!r}") from exc
+    global _latest_epoch
+    value = raw.get("epoch")
+    if value.__class__ is datetime:  # read from a TLE
+        epoch = value
+    else:
+        value = str(value or "").strip()
+        try:
+            epoch = datetime.fromisoformat(value)  # takes "Z" too
+        except ValueError as exc:
+            raise Invalid("epoch", f"not an ISO 8601 time: {value[:30]!r}") from exc
     if epoch.tzinfo is None:
         epoch = epoch.replace(tzinfo=UTC)
-    if not EARLIEST_EPOCH <= epoch <= datetime.now(UTC) + timedelta(days=60):
-        raise Invalid("epoch", "before 1957 or far in the future")
+    if not EARLIEST_EPOCH <= epoch <= _latest_epoch:
+        # The bound is refreshed only here: time moves on, so a stale one is only stricter.
+        _latest_epoch = _latest_epoch_now()
+        if not EARLIEST_EPOCH <= epoch <= _latest_epoch:
+            raise Invalid("epoch", "before 1957 or far in the future")
     return epoch
+
+
+def _latest_epoch_now() -> datetime:
+    return datetime.now(UTC) + timedelta(days=60)
+
+
+_latest_epoch = _latest_epoch_now()
 
 
 def tle_checksum_ok(line: str) -> bool:
@@ -180,7 +196,7 @@ def tle_to_omm(raw: dict) -> dict:
         "norad_cat_id": sat.satnum,
         "object_name": raw.get("tle_line0", ""),
         "object_id": object_id,
-        "epoch": epoch.isoformat(),
+        "epoch": epoch,
         "classification_type": line1[7],
         **fields,
     }
@@ -197,30 +213,52 @@ def _tle_exponent(text: str) -> float:
     return sign * float(f"0.{mantissa.strip()}e{exponent}")
 
 
+_FLOAT_MAX = sys.float_info.max  # as a bound, it keeps out infinities (and NaN fails all)
+# OMM numbers in the order they are checked: (key, lowest, highest, lowest excluded, required,
+# type). Optional ones default to 0. The integer bounds are the database columns' own.
+_NUMBERS_BEFORE_CLASSIFICATION = (
+    ("mean_motion", 0, 20, True, True, float),
+    ("eccentricity", 0, 0.9999999, False, True, float),
+    ("inclination", 0, 180, False, True, float),
+    ("ra_of_asc_node", 0, 360, False, True, float),
+    ("arg_of_pericenter", 0, 360, False, True, float),
+    ("mean_anomaly", 0, 360, False, True, float),
+    ("ephemeris_type", 0, 32_767, False, False, int),
+)
+_NUMBERS_AFTER_CLASSIFICATION = (
+    ("element_set_no", 0, 2_147_483_647, False, False, int),
+    ("rev_at_epoch", 0, 2_147_483_647, False, False, int),
+    ("bstar", -_FLOAT_MAX, _FLOAT_MAX, False, False, float),
+    ("mean_motion_dot", -_FLOAT_MAX, _FLOAT_MAX, False, False, float),
+    ("mean_motion_ddot", -_FLOAT_MAX, _FLOAT_MAX, False, False, float),
+)
+
+
+def _numbers(raw: dict, record: dict, numbers: tuple) -> None:
+    for key, low, high, low_open, required, kind in numbers:
+        value = raw.get(key)
+        # Most values are JSON numbers already in range; anything else goes through _float,
+        # which converts text and says what is wrong.
+        if (value.__class__ is not float and value.__class__ is not int) or not (
+            low < value <= high if low_open else low <= value <= high
+        ):
+            value = _float(raw, key, required=required, low=low, high=high, low_open=low_open)
+        record[key] = kind(value or 0) if kind is int or not required else float(value)
+
+
 def elements_clean(raw: dict) -> dict:
     """One OMM record (from JSON, CSV or a TLE) with its derived values."""
     if "tle_line1" in raw:
         raw = tle_to_omm(raw)
-    norad = _norad(raw)
     record = {
-        "norad_cat_id": norad,
+        "norad_cat_id": _norad(raw),
         "object_name": _text(raw, "object_name", 100),
         "object_id": _cospar(raw),
         "epoch": _epoch(raw),
-        "mean_motion": _float(raw, "mean_motion", low=0, low_open=True, high=20),
-        "eccentricity": _float(raw, "eccentricity", low=0, high=0.9999999),
-        "inclination": _float(raw, "inclination", low=0, high=180),
-        "ra_of_asc_node": _float(raw, "ra_of_asc_node", low=0, high=360),
-        "arg_of_pericenter": _float(raw, "arg_of_pericenter", low=0, high=360),
-        "mean_anomaly": _float(raw, "mean_anomaly", low=0, high=360),
-        "ephemeris_type": int(_float(raw, "ephemeris_type", required=False) or 0),
-        "classification_type": (_text(raw, "classification_type", 1) or "U"),
-        "element_set_no": int(_float(raw, "element_set_no", required=False, low=0) or 0),
-        "rev_at_epoch": int(_float(raw, "rev_at_epoch", required=False, low=0) or 0),
-        "bstar": _float(raw, "bstar", required=False) or 0.0,
-        "mean_motion_dot": _float(raw, "mean_motion_dot", required=False) or 0.0,
-        "mean_motion_ddot": _float(raw, "mean_motion_ddot", required=False) or 0.0,
     }
+    _numbers(raw, record, _NUMBERS_BEFORE_CLASSIFICATION)
+    record["classification_type"] = _text(raw, "classification_type", 1) or "U"
+    _numbers(raw, record, _NUMBERS_AFTER_CLASSIFICATION)
     record.update(derive(record))
     return record
 

@@ -18,6 +18,7 @@ from apps.datasets.representations import (
 )
 
 BATCH = 2000
+LINES = 500  # COPY lines joined into one write: a write per row cost more than its text
 
 
 class RowWriter:
@@ -48,6 +49,8 @@ class RowWriter:
         self._stack = contextlib.ExitStack()
         self._copy = None
         self._postgresql = connection.vendor == "postgresql"
+        self._lines: list[str] = []
+        self._line_start = ""
         if self._postgresql:
             fields = [f for f in model._meta.concrete_fields if not f.primary_key]
             self._names = [f.attname for f in fields]
@@ -56,7 +59,13 @@ class RowWriter:
                 f.attname: f.get_default() for f in fields if f.attname not in self.fixed
             }
             self._defaults["superseded_in_id"] = None
-            self._columns = [f.column for f in fields]
+            if self.elements and _stored_line_fits(self._names):
+                # Columns in the order of the stored CSV line, whose values are then the
+                # COPY row's too (see `_stored_line`).
+                self._names = [*_LINE_HEAD, *_ELEMENT_CSV_COLUMNS]
+                self._line_start = f"{dataset_id}\t{release_id}\t\\N\t"
+            by_name = {f.attname: f.column for f in fields}
+            self._columns = [by_name[name] for name in self._names]
 
     def __enter__(self) -> "RowWriter":
         return self
@@ -79,10 +88,40 @@ class RowWriter:
             return
         if self._copy is None:
             self._copy = self._copy_open()
+        if self._line_start and (line := self._stored_line(row)):
+            self._lines.append(line)
+            if len(self._lines) >= LINES:
+                self._lines_write()
+            return
+        self._lines_write()  # keep the rows in order
         values = {**self._defaults, **row, **self.fixed}
         for name in self._json:
             values[name] = Jsonb(values[name])
         self._copy.write_row([values[name] for name in self._names])
+
+    def _stored_line(self, row: dict) -> str:
+        """The COPY text row of an element set, made from its stored texts, or "" where the
+        values need COPY's escapes.
+
+        The stored CSV line holds every value as PostgreSQL reads it (numbers as Python writes
+        them, the epoch in UTC, booleans as True/False), in the order of `_names`, then the
+        release number. It can be split on commas when csv.writer quoted nothing (no '"'),
+        and needs no COPY escapes when no text value holds a backslash, tab, CR or newline:
+        JSON escapes each of those with a backslash, so a stored JSON text without one
+        proves it. Writing the row this way costs a fraction of formatting every value."""
+        json_text, csv_text = row["json_text"], row["csv_text"]
+        if "\\" in json_text or '"' in csv_text:
+            return ""
+        values = csv_text[: csv_text.rindex(",")].replace(",", "\t")
+        return (
+            f"{self._line_start}{row['content_hash']}\t{row['raw_hash']}\t{json_text}\t"
+            f"{csv_text}\t{values}\n"
+        )
+
+    def _lines_write(self) -> None:
+        if self._lines:
+            self._copy.write("".join(self._lines))
+            self._lines.clear()
 
     def close(self) -> None:
         """End the COPY (waiting for the server to take every row); the connection is free."""
@@ -91,6 +130,8 @@ class RowWriter:
         self._copy = None
 
     def _flush(self) -> None:
+        if self._lines:
+            self._lines_write()
         if self._batch:
             self.model.objects.bulk_create(self._batch)
             self._batch.clear()
@@ -106,23 +147,63 @@ class RowWriter:
         return self._stack.enter_context(cursor.connection.cursor().copy(statement))
 
 
+# The columns before an element set's stored values in its COPY row; `_stored_line` writes
+# them in this order.
+_LINE_HEAD = [
+    "dataset_id",
+    "appeared_in_id",
+    "superseded_in_id",
+    "content_hash",
+    "raw_hash",
+    "json_text",
+    "csv_text",
+]
+_ELEMENT_CSV_COLUMNS = ELEMENT_FIELDS + DERIVED_FIELDS
+
+
+def _stored_line_fits(names: list[str]) -> bool:
+    """Whether the stored CSV line plus `_LINE_HEAD` is every column, each once, and the
+    session reads times in UTC, as the stored epochs are written."""
+    columns = [*_LINE_HEAD, *_ELEMENT_CSV_COLUMNS]
+    return sorted(columns) == sorted(names) and connection.timezone_name == "UTC"
+
+
 def release_checksum(model: type[RecordVersion], dataset: Dataset) -> str:
-    """SHA-256 of the current [key, content hash] pairs in key order, streamed from the
-    database (the same bytes as orjson.dumps of the sorted list, without holding it)."""
+    """SHA-256 of the current [key, content hash] pairs in key order: the bytes of orjson.dumps
+    of the sorted list, made without holding it (by PostgreSQL itself where the key is a
+    number, streamed from the database otherwise)."""
     key = model.KEY
+    current = model.objects.filter(dataset=dataset, superseded_in__isnull=True)
+    if connection.vendor == "postgresql" and key != "row_key":
+        return _release_checksum_sql(model, dataset)
     order = key
-    if connection.vendor == "postgresql" and key == "row_key":
+    if connection.vendor == "postgresql":
         order = Collate(key, "C")  # code-point order, as Python sorts strings
-    pairs = (
-        model.objects.filter(dataset=dataset, superseded_in__isnull=True)
-        .order_by(order)
-        .values_list(key, "content_hash")
-    )
+    pairs = current.order_by(order).values_list(key, "content_hash")
     digest = hashlib.sha256(b"[")
     for index, pair in enumerate(pairs.iterator(chunk_size=BATCH * 5)):
         digest.update((b"," if index else b"") + orjson.dumps(list(pair)))
     digest.update(b"]")
     return digest.hexdigest()
+
+
+def _release_checksum_sql(model: type[RecordVersion], dataset: Dataset) -> str:
+    # A number and a hex digest need no JSON escapes: the text is what orjson writes. Made
+    # in the database, a large release's pairs do not travel to Python and back.
+    from psycopg import sql
+
+    statement = sql.SQL(
+        "SELECT encode(sha256(convert_to('[' || coalesce(string_agg("
+        """'[' || {key} || ',"' || content_hash || '"]', ',' ORDER BY {key}), '')"""
+        " || ']', 'UTF8')), 'hex') FROM {table} WHERE dataset_id = %s"
+        " AND superseded_in_id IS NULL"
+    ).format(
+        key=sql.Identifier(model._meta.get_field(model.KEY).column),
+        table=sql.Identifier(model._meta.db_table),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [dataset.pk])
+        return cursor.fetchone()[0]
 
 
 def stored_texts_fill(model, *, release_model=Release, everything: bool = False, progress=None):

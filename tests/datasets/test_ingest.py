@@ -121,6 +121,46 @@ def test_bad_tles_are_rejected_with_reasons(datasets, mutation, field):
     assert result.release is None and ElementSet.objects.count() == 0
 
 
+def _with_checksum(line: str) -> str:
+    body = line[:68]
+    total = body.count("-") + sum(int(c) for c in body if c in "0123456789")
+    return body + str(total % 10)
+
+
+@pytest.mark.parametrize(
+    ("start", "text", "reason"),
+    [
+        (18, "ab", "unreadable"),  # epoch year
+        (20, "9999999999.9", "unreadable"),  # epoch day past any calendar
+        (20, "nan         ", "unreadable"),
+        (9, "XX067A  ", "unreadable"),  # launch year of the designator
+        (2, "33.20", "not a catalogue number"),
+        (2, "3456 ", "not a catalogue number"),
+        (2, "I0001", "not a catalogue number"),  # Alpha-5 skips I and O
+    ],
+)
+def test_hostile_tle_fields_are_rejections_not_crashes(datasets, start, text, reason):
+    """Each line keeps a valid checksum, so only reading the field can refuse it."""
+    _, elements = datasets
+    name, line1, line2 = ISS_TLE.splitlines()
+    line1 = _with_checksum(line1[:start] + text + line1[start + len(text) :])
+    if start == 2:
+        line2 = _with_checksum(line2[:2] + text + line2[7:])
+    result = _load(elements, f"{name}\n{line1}\n{line2}\n", "tle")
+    assert [r.field for r in result.rejected] == ["tle_line1"]
+    assert reason in result.rejected[0].reason
+    assert result.release is None and ElementSet.objects.count() == 0
+
+
+def test_alpha_5_catalogue_numbers_are_read(datasets):
+    _, elements = datasets
+    name, line1, line2 = ISS_TLE.splitlines()
+    line1 = _with_checksum(line1[:2] + "A0001" + line1[7:])
+    line2 = _with_checksum(line2[:2] + "A0001" + line2[7:])
+    result = _load(elements, f"{name}\n{line1}\n{line2}\n", "tle")
+    assert result.rejected == [] and ElementSet.objects.get().norad_cat_id == 100_001
+
+
 @pytest.mark.parametrize(
     ("key", "value", "field"),
     [

@@ -6,9 +6,12 @@ import sys
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from sgp4.alpha5 import from_alpha5
 from sgp4.api import WGS72, Satrec
 
 COSPAR_ID = re.compile(r"^\d{4}-\d{3}[A-Z]{1,3}$")
+# Five digits (leading blanks allowed) or Alpha-5: a letter but I and O, then four digits.
+TLE_NUMBER = re.compile(r" *[0-9]{1,5}|[A-HJ-NP-Z][0-9]{4}")
 MAX_NORAD = 999_999_999
 EARLIEST_EPOCH = datetime(1957, 10, 4, tzinfo=UTC)
 GEO_ALTITUDE_KM = 35_786.0
@@ -144,16 +147,27 @@ def _latest_epoch_now() -> datetime:
 _latest_epoch = _latest_epoch_now()
 
 
+# Each byte's worth in a TLE checksum: a digit its value, a minus sign one, anything else none.
+_CHECKSUM_VALUES = bytes(
+    byte - ord("0") if ord("0") <= byte <= ord("9") else 1 if byte == ord("-") else 0
+    for byte in range(256)
+)
+
+
 def tle_checksum_ok(line: str) -> bool:
     """The TLE modulo-10 checksum: digits count their value, minus signs count 1."""
-    body = line[:68]
-    # str.count runs in C: ten scans of 68 characters beat a Python loop over them.
-    total = body.count("-") + sum(d * body.count(str(d)) for d in range(1, 10))
+    # bytes.translate and sum run in C: a third of the cost of counting each digit in turn.
+    # Anything not ASCII becomes "?", which counts nothing, as it should.
+    total = sum(line[:68].encode("ascii", "replace").translate(_CHECKSUM_VALUES))
     return line[68:69].isdigit() and total % 10 == int(line[68])
 
 
 def tle_to_omm(raw: dict) -> dict:
-    """Read a TLE into OMM fields with sgp4, after checking both line checksums."""
+    """Read a TLE into OMM fields, after checking both line checksums.
+
+    The values are read from the text as CelesTrak's own OMM conversion does, so they keep
+    the TLE's precision instead of picking up binary rounding noise; whether sgp4 can use
+    them is proved by `derive`, which initialises the propagator with them."""
     line1, line2 = raw["tle_line1"], raw["tle_line2"]
     for key, line in (("tle_line1", line1), ("tle_line2", line2)):
         if len(line) < 69:
@@ -162,9 +176,24 @@ def tle_to_omm(raw: dict) -> dict:
             raise Invalid(key, "checksum does not match")
     if line1[2:7] != line2[2:7]:
         raise Invalid("tle_line2", "catalogue number differs from line 1")
+    if not TLE_NUMBER.fullmatch(line1[2:7]):
+        raise Invalid("tle_line1", f"not a catalogue number: {line1[2:7]!r}")
     try:
-        sat = Satrec.twoline2rv(line1, line2)  # proves sgp4 can read it; also decodes Alpha-5
-        fields = {
+        year = int(line1[18:20])
+        year += 2000 if year < 57 else 1900
+        epoch = datetime(year, 1, 1, tzinfo=UTC) + timedelta(days=float(line1[20:32]) - 1)
+        designator = line1[9:17].strip()
+        object_id = ""
+        if designator:
+            launch_year = int(designator[:2])
+            launch_year += 2000 if launch_year < 57 else 1900
+            object_id = f"{launch_year}-{designator[2:5]}{designator[5:]}"
+        return {
+            "norad_cat_id": from_alpha5(line1[2:7]),  # "A0001" is 100001
+            "object_name": raw.get("tle_line0", ""),
+            "object_id": object_id,
+            "epoch": epoch,
+            "classification_type": line1[7],
             "inclination": float(line2[8:16]),
             "ra_of_asc_node": float(line2[17:25]),
             "eccentricity": float("0." + line2[26:33].strip()),
@@ -178,28 +207,8 @@ def tle_to_omm(raw: dict) -> dict:
             "element_set_no": int(line1[64:68].strip() or 0),
             "ephemeris_type": int(line1[62]) if line1[62].isdigit() else 0,
         }
-        day = float(line1[20:32])
-    except (ValueError, IndexError) as exc:
+    except (ValueError, IndexError, OverflowError) as exc:
         raise Invalid("tle_line1", f"unreadable: {exc}") from exc
-    year = int(line1[18:20])
-    year += 2000 if year < 57 else 1900
-    epoch = datetime(year, 1, 1, tzinfo=UTC) + timedelta(days=day - 1)
-    designator = line1[9:17].strip()
-    object_id = ""
-    if designator:
-        launch_year = int(designator[:2])
-        launch_year += 2000 if launch_year < 57 else 1900
-        object_id = f"{launch_year}-{designator[2:5]}{designator[5:]}"
-    # The values are read from the text as CelesTrak's own OMM conversion does, so they keep
-    # the TLE's precision instead of picking up binary rounding noise.
-    return {
-        "norad_cat_id": sat.satnum,
-        "object_name": raw.get("tle_line0", ""),
-        "object_id": object_id,
-        "epoch": epoch,
-        "classification_type": line1[7],
-        **fields,
-    }
 
 
 def _tle_exponent(text: str) -> float:

@@ -122,19 +122,20 @@ def records_clean(
     seen: set[int] = set()
     for position, raw in raw_records:
         result.received += 1
-        digest = raw_hash(raw) if "_error" not in raw else ""
         try:
-            known = result.known_raw.get(digest) if digest else None
+            if "_error" in raw:
+                raise Invalid("record", raw["_error"])
+            # CelesTrak's groups overlap: a repeat is refused before it is hashed or validated.
+            if _key_hint(raw) in seen:
+                raise Invalid("norad_cat_id", "duplicate of an earlier record in this payload")
+            digest = raw_hash(raw)
+            known = result.known_raw.get(digest)
             if known is not None:
                 if known in seen:
                     raise Invalid("norad_cat_id", "duplicate of an earlier record in this payload")
                 seen.add(known)
                 yield {UNCHANGED: known}
                 continue
-            if "_error" in raw:
-                raise Invalid("record", raw["_error"])
-            if _key_hint(raw) in seen:  # CelesTrak's groups overlap: skip validating repeats
-                raise Invalid("norad_cat_id", "duplicate of an earlier record in this payload")
             record = clean(raw)
             if record["norad_cat_id"] in seen:
                 raise Invalid("norad_cat_id", "duplicate of an earlier record in this payload")

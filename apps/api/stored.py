@@ -4,6 +4,7 @@ added, so a 1000-row page costs one index range scan and no per-value formatting
 the same on PostgreSQL and SQLite."""
 
 import functools
+from collections.abc import Callable
 
 import orjson
 from django.db.models.expressions import RawSQL
@@ -36,3 +37,26 @@ def row_json(model) -> RawSQL:
 def page_fragment(rows: list[str]) -> orjson.Fragment:
     """The page's `results`: the rows' JSON texts as one JSON array, embedded as is."""
     return orjson.Fragment("[" + ",".join(rows) + "]")
+
+
+def page_rows(model, page: list[tuple], numbers: Callable[[], dict[int, int]]) -> orjson.Fragment:
+    """`results` of a page read as (id, ordering value, json_text, superseded_in_id) tuples:
+    what `row_json` makes in SQL, made here. In SQL it doubled the page query's cost in
+    PostgreSQL (a sub-select and a new text per row); `numbers` ({release id: number}) is only
+    asked for when a version on the page has been superseded. Joined as bytes: str.join of a
+    thousand rows cost five times as much."""
+    if model is not ElementSet:
+        ends = ["}"] * len(page)
+    elif all(row[3] is None for row in page):
+        ends = [_CURRENT_END] * len(page)
+    else:
+        by_id = numbers()
+        ends = [
+            _CURRENT_END if row[3] is None else f',"superseded_in_release":{by_id[row[3]]}}}'
+            for row in page
+        ]
+    texts = [(row[2] + end).encode() for row, end in zip(page, ends, strict=True)]
+    return orjson.Fragment(b"[" + b",".join(texts) + b"]")
+
+
+_CURRENT_END = ',"superseded_in_release":null}'

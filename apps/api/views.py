@@ -54,11 +54,27 @@ def _dataset(request, kind: str) -> Dataset:
     return dataset
 
 
+# What listings read of the two (ETag, page cache key, filters by dataset). Any other field is
+# still there when asked for, at the cost of a query: the JSON metadata columns (title,
+# description, keywords…) made up most of the work of this per-request query.
+_RELEASE_FIELDS = [
+    "number",
+    "created_at",
+    "checksum",
+    "dataset__slug",
+    "dataset__kind",
+    "dataset__access",
+    "dataset__publisher",
+    "dataset__object_catalogue",
+]
+
+
 def _dataset_and_release(request, kind: str) -> tuple[Dataset, Release | None]:
     """The dataset and its latest release in one query (every listing request needs both);
     a second one only for a dataset without releases."""
     release = (
         Release.objects.select_related("dataset")
+        .only(*_RELEASE_FIELDS)
         .filter(dataset__in=_datasets(request, kind).values("pk"))
         .order_by("-number")
         .first()
@@ -166,11 +182,12 @@ class _RecordList(_Conditional, APIView):
             # Each record's JSON was written at ingest; the paginator reads only the ordering
             # keys and the page joins the stored texts.
             position = paginator.ordering[0].removeprefix("-")
-            queryset = queryset.annotate(row_json=stored.row_json(self.model))
             page = paginator.paginate_queryset(
-                queryset.values_list("id", position, "row_json"), request, view=self
+                queryset.values_list("id", position, "json_text", "superseded_in_id"),
+                request,
+                view=self,
             )
-            rows = stored.page_fragment([row[2] for row in page])
+            rows = stored.page_rows(self.model, page, lambda: release_numbers_by_id(dataset))
         else:
             queryset = queryset.values("id", *self.fields, *VERSION_FIELDS)
             page = paginator.paginate_queryset(queryset, request, view=self)

@@ -167,3 +167,23 @@ def test_api_guide_page(client, loaded):
 def test_api_answers_are_gzipped(api, loaded):
     response = api.get("/api/v1/elements/", {"page_size": 200}, HTTP_ACCEPT_ENCODING="gzip")
     assert response["Content-Encoding"] == "gzip"
+
+
+def test_anonymous_and_signed_in_rates_give_429_with_retry_after(
+    api, monkeypatch, django_user_model
+):
+    """Both count in fixed windows with one atomic increment per request (see
+    tests/core/test_cache.py for the counter under concurrency)."""
+    from apps.api.keys import AnonymousRateThrottle, SignedInRateThrottle
+
+    monkeypatch.setattr(AnonymousRateThrottle, "rate", "3/min", raising=False)
+    statuses = [api.get("/api/v1/datasets/").status_code for _ in range(5)]
+    assert statuses == [200, 200, 200, 429, 429]
+    limited = api.get("/api/v1/datasets/")
+    assert 0 < int(limited["Retry-After"]) <= 60
+    assert limited["Content-Type"] == "application/problem+json"
+    # A signed-in person has their own, higher rate, not the anonymous one.
+    monkeypatch.setattr(SignedInRateThrottle, "rate", "4/min", raising=False)
+    api.force_authenticate(django_user_model.objects.create_user(email="r@x.example"))
+    statuses = [api.get("/api/v1/datasets/").status_code for _ in range(6)]
+    assert statuses == [200, 200, 200, 200, 429, 429]

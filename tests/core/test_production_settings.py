@@ -77,7 +77,7 @@ def test_production_security_settings():
         "True",
         "False",
         "whitenoise.storage.CompressedManifestStaticFilesStorage",
-        "django.core.cache.backends.redis.RedisCache",
+        "apps.core.cache.RedisCache",  # Django's Redis cache, with its clients kept
     ]
 
 

@@ -331,3 +331,15 @@ def test_statistics_refresh_analyzes_record_tables_only():
         time.sleep(0.1)
     assert analyzed() == before + 1
     assert Release.objects.count() == 0  # the table is still there
+
+
+def test_an_integer_past_the_range_of_floats_is_a_rejection(real):
+    """No parser here yields one today (orjson reads it as a float, ijson refuses it), but the
+    checks must not depend on that."""
+    from apps.datasets.ingest.validate import Invalid, elements_clean
+
+    raw = orjson.loads((real / "gp_json" / "celestrak_gp_stations_2025-05-25.json").read_bytes())[0]
+    record = {key.lower(): value for key, value in raw.items()}
+    with pytest.raises(Invalid) as refused:
+        elements_clean({**record, "bstar": 10**400})
+    assert refused.value.field == "bstar" and "not a number" in refused.value.reason

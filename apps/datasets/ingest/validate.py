@@ -45,7 +45,7 @@ def _float(
     else:
         try:
             number = float(value)
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, OverflowError) as exc:  # OverflowError: a huge int
             raise Invalid(key, f"not a number: {str(value)[:40]!r}") from exc
     if not math.isfinite(number):
         raise Invalid(key, "not a finite number")

@@ -91,11 +91,11 @@ def _release_versions(model, dataset_id: int, release_id: int):
 
 
 def _stored(dataset: Dataset, release: Release, *columns: str) -> Iterator[tuple]:
-    """`columns` of the release's versions (`row_json`: each one's JSON as the API writes it).
-    A release of up to CHUNK rows is read in one query, from SQL compiled once per process
-    (building the query cost more than reading a few hundred rows); a larger one through a
-    server-side cursor. Memory stays within a chunk either way."""
-    model = ElementSet if dataset.kind == Dataset.Kind.ELEMENT_SETS else SpaceObject
+    """`columns` of the release's versions. A release of up to CHUNK rows is read in one
+    query, from SQL compiled once per process (building the query cost more than reading a few
+    hundred rows); a larger one through a server-side cursor. Memory stays within a chunk
+    either way."""
+    model = _model(dataset)
     if release.record_count <= CHUNK:
         sql, slots = _release_sql(model, columns)
         values = {_DATASET: dataset.pk, _RELEASE: release.pk}
@@ -105,13 +105,16 @@ def _stored(dataset: Dataset, release: Release, *columns: str) -> Iterator[tuple
     return _release_values(model, dataset.pk, release.pk, columns).iterator(chunk_size=CHUNK)
 
 
+def _model(dataset: Dataset):
+    return ElementSet if dataset.kind == Dataset.Kind.ELEMENT_SETS else SpaceObject
+
+
 # Stand-ins for the ids in the compiled SQL: its parameters name which id goes where.
 _DATASET, _RELEASE = -1, -2
 
 
 def _release_values(model, dataset_id: int, release_id: int, columns: tuple[str, ...]):
-    versions = _release_versions(model, dataset_id, release_id)
-    return versions.annotate(row_json=stored.row_json(model)).values_list(*columns)
+    return _release_versions(model, dataset_id, release_id).values_list(*columns)
 
 
 @functools.cache
@@ -153,8 +156,7 @@ def export_csv_stored(dataset: Dataset, release: Release) -> Iterator[bytes]:
 
 def export_json_stored(dataset: Dataset, release: Release) -> Iterator[bytes]:
     """The release's stored JSON as one array: the bytes export_json makes of its rows."""
-    texts = (
-        ("," if index else "") + text
-        for index, (text,) in enumerate(_stored(dataset, release, "row_json"))
-    )
-    yield from _blocks(itertools.chain(["["], texts, ["]"]))
+    rows = _stored(dataset, release, "json_text", "superseded_in_id")
+    texts = stored.json_texts(_model(dataset), rows, lambda: release_numbers_by_id(dataset))
+    parts = (("," if index else "") + text for index, text in enumerate(texts))
+    yield from _blocks(itertools.chain(["["], parts, ["]"]))

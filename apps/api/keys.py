@@ -1,11 +1,9 @@
 """Services for API keys: create (shown once), revoke, authenticate, rate-limit, count."""
 
 import hmac
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import transaction
@@ -14,7 +12,7 @@ from django.utils import timezone
 from rest_framework import authentication, exceptions, throttling
 
 from apps.api.models import ApiKey, ApiKeyUsage, key_generate, key_hash
-from apps.core.cache import counter_incr
+from apps.core.cache import counter_incr, redis_counts, window_count
 
 HEADER_SCHEME = "api-key"
 
@@ -89,17 +87,11 @@ class ApiKeyRateThrottle(throttling.BaseThrottle):
         key = request.auth if isinstance(request.auth, ApiKey) else None
         if key is None:
             return True
-        now = time.time()
-        count = counter_incr(f"api:rate:{key.pk}:{int(now // 60)}", 120)
-        self._retry_after = 60 - int(now) % 60
+        count, self._retry_after = window_count(f"api:rate:{key.pk}", 60)
         return count <= key.rate_per_minute
 
     def wait(self):
         return self._retry_after
-
-
-def _buffered() -> bool:
-    return "redis" in settings.CACHES["default"]["BACKEND"].lower()
 
 
 def _usage_counter(key_id: int, day) -> str:
@@ -110,7 +102,7 @@ def usage_count(key: ApiKey) -> None:
     """Count one request. With Redis, an atomic INCR (flushed to the database every minute by
     Celery beat); without it (one process, the embedded default) a single UPDATE."""
     today = timezone.now().date()
-    if _buffered():
+    if redis_counts():
         counter_incr(_usage_counter(key.pk, today), 3 * 24 * 3600)
         return
     updated = ApiKeyUsage.objects.filter(key=key, day=today).update(requests=F("requests") + 1)
@@ -121,7 +113,7 @@ def usage_count(key: ApiKey) -> None:
 
 def usage_flush() -> int:
     """Move buffered counters into ApiKeyUsage. Returns the number of requests flushed."""
-    if not _buffered():
+    if not redis_counts():
         return 0
     today = timezone.now().date()
     days = (today, today - timedelta(days=1))
@@ -154,9 +146,7 @@ class _WindowRateThrottle(throttling.SimpleRateThrottle):
         self.key = self.get_cache_key(request, view)
         if self.key is None:
             return True
-        now = time.time()
-        count = counter_incr(f"{self.key}:{int(now // self.duration)}", 2 * self.duration)
-        self._retry_after = self.duration - int(now) % self.duration
+        count, self._retry_after = window_count(self.key, self.duration)
         return count <= self.num_requests
 
     def wait(self):

@@ -1,62 +1,39 @@
 """Reading the JSON stored with each record version (apps/datasets/representations.py:
-stored_texts): a page's records are joined from stored text, with only the superseding release
-added, so a 1000-row page costs one index range scan and no per-value formatting. The SQL is
-the same on PostgreSQL and SQLite."""
+stored_texts): a version's JSON is its stored text closed with the superseding release (set
+when a later release ends it), so a page or an export joins stored text and formats no value."""
 
-import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 
 import orjson
-from django.db.models.expressions import RawSQL
 
-from apps.datasets.models import ElementSet, Release
+from apps.datasets.models import ElementSet
 
-
-@functools.cache
-def _row_sql(model) -> str:
-    table = f'"{model._meta.db_table}"'
-    if model is not ElementSet:
-        return f"({table}.\"json_text\" || '}}')"
-    releases = f'"{Release._meta.db_table}"'
-    # Built only from table and column names: no input.
-    superseded = (
-        f'(SELECT CAST(r.number AS TEXT) FROM {releases} r WHERE r.id = {table}."superseded_in_id")'  # noqa: S608
-    )
-    return (
-        f'({table}."json_text" || \',"superseded_in_release":\''
-        f" || COALESCE({superseded}, 'null') || '}}')"
-    )
+_CURRENT_END = ',"superseded_in_release":null}'
 
 
-def row_json(model) -> RawSQL:
-    """The annotation giving each record's JSON text, for a queryset over `model`."""
-    # Built only from the model's own table and column names and constants: no input.
-    return RawSQL(_row_sql(model), [])  # noqa: S611
-
-
-def page_fragment(rows: list[str]) -> orjson.Fragment:
-    """The page's `results`: the rows' JSON texts as one JSON array, embedded as is."""
-    return orjson.Fragment("[" + ",".join(rows) + "]")
+def json_texts(
+    model, rows: Iterable[tuple[str, int | None]], numbers: Callable[[], dict[int, int]]
+) -> Iterator[str]:
+    """Each version's JSON as the API writes it, from (json_text, superseded_in_id) pairs.
+    `numbers` ({release id: number}) is asked for once, and only when a version has been
+    superseded. Done here rather than in SQL: a sub-select and a new text per row doubled the
+    page query's cost in PostgreSQL."""
+    if model is not ElementSet:  # space objects carry no superseding release
+        for text, _ in rows:
+            yield text + "}"
+        return
+    by_id = None
+    for text, ended in rows:
+        if ended is None:
+            yield text + _CURRENT_END
+            continue
+        if by_id is None:
+            by_id = numbers()
+        yield f'{text},"superseded_in_release":{by_id[ended]}}}'
 
 
 def page_rows(model, page: list[tuple], numbers: Callable[[], dict[int, int]]) -> orjson.Fragment:
-    """`results` of a page read as (id, ordering value, json_text, superseded_in_id) tuples:
-    what `row_json` makes in SQL, made here. In SQL it doubled the page query's cost in
-    PostgreSQL (a sub-select and a new text per row); `numbers` ({release id: number}) is only
-    asked for when a version on the page has been superseded. Joined as bytes: str.join of a
-    thousand rows cost five times as much."""
-    if model is not ElementSet:
-        ends = ["}"] * len(page)
-    elif all(row[3] is None for row in page):
-        ends = [_CURRENT_END] * len(page)
-    else:
-        by_id = numbers()
-        ends = [
-            _CURRENT_END if row[3] is None else f',"superseded_in_release":{by_id[row[3]]}}}'
-            for row in page
-        ]
-    texts = [(row[2] + end).encode() for row, end in zip(page, ends, strict=True)]
-    return orjson.Fragment(b"[" + b",".join(texts) + b"]")
-
-
-_CURRENT_END = ',"superseded_in_release":null}'
+    """`results` of a page read as (id, ordering value, json_text, superseded_in_id) tuples,
+    joined as bytes (str.join of a thousand rows cost five times as much)."""
+    texts = json_texts(model, ((row[2], row[3]) for row in page), numbers)
+    return orjson.Fragment(b"[" + b",".join([text.encode() for text in texts]) + b"]")

@@ -4,6 +4,8 @@ Django's backend makes a new redis-py client for every operation, and redis-py f
 of some 160 reply handlers for each one: a tenth of a millisecond, several times per API
 request. Clients share the connection pool and are safe to share between threads."""
 
+import time
+
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
@@ -39,15 +41,27 @@ class RedisCache(DjangoRedisCache):
         return pipe.execute()[1]
 
 
+def redis_counts() -> bool:
+    """Whether counters live in Redis (shared by every process) rather than in one process."""
+    return isinstance(caches["default"], RedisCache)
+
+
 def counter_incr(name: str, timeout: int) -> int:
     """Count one in `name` and return the count: in one atomic round trip on Redis; with the
     cache's add and incr elsewhere (the embedded default, one process)."""
-    backend = caches["default"]
-    if isinstance(backend, RedisCache):
-        return backend.counter_incr(name, timeout)
+    if redis_counts():
+        return caches["default"].counter_incr(name, timeout)
     cache.add(name, 0, timeout=timeout)
     try:
         return cache.incr(name)
     except ValueError:  # expired between add and incr
         cache.add(name, 1, timeout=timeout)
         return 1
+
+
+def window_count(name: str, seconds: int) -> tuple[int, int]:
+    """Count one hit of `name` in the current fixed window of `seconds`: the hits so far in
+    the window, and the seconds until it ends (what a 429's Retry-After says)."""
+    now = time.time()
+    count = counter_incr(f"{name}:{int(now // seconds)}", 2 * seconds)
+    return count, seconds - int(now) % seconds

@@ -51,12 +51,13 @@ def test_every_version_reads_as_the_bytes_orjson_makes_of_its_row(loaded):
     checked = 0
     for dataset, model in ((catalogue, SpaceObject), (elements, ElementSet)):
         expected = _shapes(dataset, model)
-        written = (
-            model.objects.filter(dataset=dataset)
-            .annotate(row_json=stored.row_json(model))
-            .values_list("id", "row_json")
+        rows = list(
+            model.objects.filter(dataset=dataset).values_list("id", "json_text", "superseded_in_id")
         )
-        for pk, text in written:
+        texts = stored.json_texts(
+            model, [row[1:] for row in rows], lambda dataset=dataset: release_numbers_by_id(dataset)
+        )
+        for (pk, *_), text in zip(rows, texts, strict=True):
             assert text.encode() == expected[pk]
             checked += 1
     assert checked > 5_000

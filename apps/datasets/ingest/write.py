@@ -7,6 +7,7 @@ import hashlib
 import orjson
 from django.db import connection
 from django.db.models.functions import Collate
+from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from apps.datasets.models import Dataset, ElementSet, RecordVersion, Release, StoredTexts
@@ -27,9 +28,10 @@ class RowWriter:
     On PostgreSQL one COPY stays open for the whole release: the server indexes the rows it
     has received while Python validates and shapes the next ones, instead of waiting for each
     batch (COPY is the database's own bulk path, several times faster than INSERT). Nothing
-    else may use the connection until `close`. Elsewhere, rows go in batches of BATCH through
-    bulk_create. Use as a context manager: an exception aborts the COPY (and the caller's
-    transaction rolls back)."""
+    else may use the connection until the writer is left. Elsewhere, rows go in batches of
+    BATCH through bulk_create. Use as a context manager: leaving it ends the COPY (waiting for
+    the server to take every row); an exception aborts it (the caller's transaction rolls
+    back)."""
 
     def __init__(
         self,
@@ -123,22 +125,13 @@ class RowWriter:
             self._copy.write("".join(self._lines))
             self._lines.clear()
 
-    def close(self) -> None:
-        """End the COPY (waiting for the server to take every row); the connection is free."""
-        self._flush()
-        self._stack.close()
-        self._copy = None
-
     def _flush(self) -> None:
-        if self._lines:
-            self._lines_write()
+        self._lines_write()
         if self._batch:
             self.model.objects.bulk_create(self._batch)
             self._batch.clear()
 
     def _copy_open(self):
-        from psycopg import sql
-
         statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
             sql.Identifier(self.model._meta.db_table),
             sql.SQL(", ").join(sql.Identifier(column) for column in self._columns),
@@ -173,13 +166,16 @@ def release_checksum(model: type[RecordVersion], dataset: Dataset) -> str:
     of the sorted list, made without holding it (by PostgreSQL itself where the key is a
     number, streamed from the database otherwise)."""
     key = model.KEY
-    current = model.objects.filter(dataset=dataset, superseded_in__isnull=True)
     if connection.vendor == "postgresql" and key != "row_key":
         return _release_checksum_sql(model, dataset)
     order = key
     if connection.vendor == "postgresql":
         order = Collate(key, "C")  # code-point order, as Python sorts strings
-    pairs = current.order_by(order).values_list(key, "content_hash")
+    pairs = (
+        model.objects.filter(dataset=dataset, superseded_in__isnull=True)
+        .order_by(order)
+        .values_list(key, "content_hash")
+    )
     digest = hashlib.sha256(b"[")
     for index, pair in enumerate(pairs.iterator(chunk_size=BATCH * 5)):
         digest.update((b"," if index else b"") + orjson.dumps(list(pair)))
@@ -190,8 +186,6 @@ def release_checksum(model: type[RecordVersion], dataset: Dataset) -> str:
 def _release_checksum_sql(model: type[RecordVersion], dataset: Dataset) -> str:
     # A number and a hex digest need no JSON escapes: the text is what orjson writes. Made
     # in the database, a large release's pairs do not travel to Python and back.
-    from psycopg import sql
-
     statement = sql.SQL(
         "SELECT encode(sha256(convert_to('[' || coalesce(string_agg("
         """'[' || {key} || ',"' || content_hash || '"]', ',' ORDER BY {key}), '')"""

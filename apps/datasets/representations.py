@@ -96,11 +96,12 @@ def _epoch_text(epoch) -> str:
     return epoch.replace(tzinfo=None).isoformat(timespec="microseconds")
 
 
-_ELEMENT_COLUMNS = ELEMENT_FIELDS + DERIVED_FIELDS
+# An element set's values in API order: its JSON keys and CSV columns (then the releases).
+ELEMENT_COLUMNS = ELEMENT_FIELDS + DERIVED_FIELDS
 
 
 def element_row(row: dict, numbers: dict[int, int], *, with_tle: bool = False) -> dict:
-    out = {name: row[name] for name in _ELEMENT_COLUMNS}
+    out = {name: row[name] for name in ELEMENT_COLUMNS}
     out["epoch"] = _epoch_text(row["epoch"])
     out["release"] = numbers.get(row["appeared_in_id"])
     out["superseded_in_release"] = numbers.get(row.get("superseded_in_id"))
@@ -154,9 +155,9 @@ def stored_texts(record: dict, release_number: int, *, elements: bool) -> tuple[
     return orjson.dumps(shaped)[:-1].decode(), csv_line(values)
 
 
-_element_values = operator.itemgetter(*_ELEMENT_COLUMNS)
-_ELEMENT_COLUMNS_AND_RELEASE = [*_ELEMENT_COLUMNS, "release"]
-_EPOCH_AT = _ELEMENT_COLUMNS.index("epoch")
+_element_values = operator.itemgetter(*ELEMENT_COLUMNS)
+_ELEMENT_COLUMNS_AND_RELEASE = [*ELEMENT_COLUMNS, "release"]
+_EPOCH_AT = ELEMENT_COLUMNS.index("epoch")
 
 
 def csv_header(elements: bool) -> list[str]:

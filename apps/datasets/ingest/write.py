@@ -11,12 +11,7 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from apps.datasets.models import Dataset, ElementSet, RecordVersion, Release, StoredTexts
-from apps.datasets.representations import (
-    DERIVED_FIELDS,
-    ELEMENT_FIELDS,
-    OBJECT_FIELDS,
-    stored_texts,
-)
+from apps.datasets.representations import ELEMENT_COLUMNS, OBJECT_FIELDS, stored_texts
 
 BATCH = 2000
 LINES = 500  # COPY lines joined into one write: a write per row cost more than its text
@@ -64,7 +59,7 @@ class RowWriter:
             if self.elements and _stored_line_fits(self._names):
                 # Columns in the order of the stored CSV line, whose values are then the
                 # COPY row's too (see `_stored_line`).
-                self._names = [*_LINE_HEAD, *_ELEMENT_CSV_COLUMNS]
+                self._names = [*_LINE_HEAD, *ELEMENT_COLUMNS]
                 self._line_start = f"{dataset_id}\t{release_id}\t\\N\t"
             by_name = {f.attname: f.column for f in fields}
             self._columns = [by_name[name] for name in self._names]
@@ -151,13 +146,12 @@ _LINE_HEAD = [
     "json_text",
     "csv_text",
 ]
-_ELEMENT_CSV_COLUMNS = ELEMENT_FIELDS + DERIVED_FIELDS
 
 
 def _stored_line_fits(names: list[str]) -> bool:
     """Whether the stored CSV line plus `_LINE_HEAD` is every column, each once, and the
     session reads times in UTC, as the stored epochs are written."""
-    columns = [*_LINE_HEAD, *_ELEMENT_CSV_COLUMNS]
+    columns = [*_LINE_HEAD, *ELEMENT_COLUMNS]
     return sorted(columns) == sorted(names) and connection.timezone_name == "UTC"
 
 
@@ -206,7 +200,7 @@ def stored_texts_fill(model, *, release_model=Release, everything: bool = False,
 
     `model`/`release_model` may be a migration's historical models."""
     elements = model._meta.model_name == "elementset"
-    fields = ELEMENT_FIELDS + DERIVED_FIELDS if elements else OBJECT_FIELDS
+    fields = ELEMENT_COLUMNS if elements else OBJECT_FIELDS
     numbers = dict(release_model.objects.values_list("id", "number"))
     versions = model.objects.all() if everything else model.objects.filter(json_text="")
     batch = []

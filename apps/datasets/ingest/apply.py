@@ -95,6 +95,14 @@ def raw_hash(raw: dict) -> str:
     ).hexdigest()[:32]
 
 
+DUPLICATE = "duplicate of an earlier record in this payload"
+
+
+def _raw_text(raw: dict) -> str:
+    """What a rejection keeps of its raw record."""
+    return orjson.dumps(raw, default=str).decode()[:500]
+
+
 def _key_hint(raw: dict) -> int | None:
     """The catalogue number a raw record will have once validated, where it can be read
     without validating (plain digits); None otherwise. Only used to spot repeats early."""
@@ -122,26 +130,27 @@ def records_clean(
     seen: set[int] = set()
     for position, raw in raw_records:
         result.received += 1
+        # CelesTrak's groups overlap: a repeat is refused before it is hashed or validated
+        # (and without raising: a third of a real payload can be repeats).
+        if _key_hint(raw) in seen and "_error" not in raw:
+            result.reject(Rejection(position, "norad_cat_id", DUPLICATE, _raw_text(raw)))
+            continue
         try:
             if "_error" in raw:
                 raise Invalid("record", raw["_error"])
-            # CelesTrak's groups overlap: a repeat is refused before it is hashed or validated.
-            if _key_hint(raw) in seen:
-                raise Invalid("norad_cat_id", "duplicate of an earlier record in this payload")
             digest = raw_hash(raw)
             known = result.known_raw.get(digest)
             if known is not None:
                 if known in seen:
-                    raise Invalid("norad_cat_id", "duplicate of an earlier record in this payload")
+                    raise Invalid("norad_cat_id", DUPLICATE)
                 seen.add(known)
                 yield {UNCHANGED: known}
                 continue
             record = clean(raw)
             if record["norad_cat_id"] in seen:
-                raise Invalid("norad_cat_id", "duplicate of an earlier record in this payload")
+                raise Invalid("norad_cat_id", DUPLICATE)
         except Invalid as error:
-            text = orjson.dumps(raw, default=str).decode()[:500]
-            result.reject(Rejection(position, error.field, error.reason, text))
+            result.reject(Rejection(position, error.field, error.reason, _raw_text(raw)))
             continue
         seen.add(record["norad_cat_id"])
         record["raw_hash"] = digest

@@ -30,6 +30,7 @@ from apps.datasets.representations import (
 from apps.datasets.selectors import (
     datasets_visible_to,
     release_id_for,
+    release_latest_stamp,
     release_numbers_by_id,
 )
 
@@ -54,34 +55,20 @@ def _dataset(request, kind: str) -> Dataset:
     return dataset
 
 
-# What listings read of the two (ETag, page cache key, filters by dataset). Any other field is
-# still there when asked for, at the cost of a query: the JSON metadata columns (title,
-# description, keywords…) made up most of the work of this per-request query.
-_RELEASE_FIELDS = [
-    "number",
-    "created_at",
-    "checksum",
-    "dataset__slug",
-    "dataset__kind",
-    "dataset__access",
-    "dataset__publisher",
-    "dataset__object_catalogue",
-]
+# What listings read of a dataset (page cache key, filters, links); any other field is still
+# there when asked for, at the cost of a query: the JSON metadata columns (title, description,
+# keywords…) made up most of the work of this per-request query.
+_DATASET_FIELDS = ["slug", "kind", "access", "publisher", "object_catalogue"]
 
 
 def _dataset_and_release(request, kind: str) -> tuple[Dataset, Release | None]:
-    """The dataset and its latest release in one query (every listing request needs both);
-    a second one only for a dataset without releases."""
-    release = (
-        Release.objects.select_related("dataset")
-        .only(*_RELEASE_FIELDS)
-        .filter(dataset__in=_datasets(request, kind).values("pk"))
-        .order_by("-number")
-        .first()
-    )
-    if release is not None:
-        return release.dataset, release
-    return _dataset(request, kind), None
+    """The dataset a listing reads, by the access rules, and its latest release (every listing
+    request needs both). Two queries: one join of the two cost Django three times as long to
+    build and compile as PostgreSQL took to plan and run it, a third of a cold 1000-row page."""
+    dataset = _datasets(request, kind).only(*_DATASET_FIELDS).first()
+    if dataset is None:
+        raise NotFound("No such dataset, or not one you may read.")
+    return dataset, release_latest_stamp(dataset)
 
 
 def _positive_int(request, name: str) -> int | None:

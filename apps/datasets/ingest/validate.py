@@ -308,6 +308,11 @@ _MEAN_MOTION, _ECCENTRICITY, _INCLINATION, _ANGLE, _INT32, _FINITE = (
 assert _bounds("arg_of_pericenter") == _bounds("mean_anomaly") == _ANGLE
 assert _bounds("element_set_no") == _INT32
 assert _bounds("mean_motion_dot") == _bounds("mean_motion_ddot") == _FINITE
+# _tle_record writes the one bound that excludes its lowest value as such.
+assert [n for n, _, _, low_open, *_ in _NUMBERS_BEFORE_CLASSIFICATION if low_open] == [
+    "mean_motion"
+]
+assert not any(low_open for _, _, _, low_open, *_ in _NUMBERS_AFTER_CLASSIFICATION)
 # The first day of each epoch year a TLE can hold (1957-2056): made once, not per record.
 _YEAR_STARTS = {year: datetime(year, 1, 1, tzinfo=UTC) for year in range(1957, 2057)}
 

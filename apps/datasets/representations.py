@@ -15,6 +15,7 @@ from sgp4 import exporter, omm
 from sgp4.api import Satrec
 
 from apps.datasets.ingest.validate import MAX_TLE_SATNUM
+from apps.datasets.models import ElementSet
 
 OBJECT_FIELDS = [
     "norad_cat_id",
@@ -64,24 +65,6 @@ DERIVED_FIELDS = [
     "in_leo_protected_region",
     "in_geo_protected_region",
 ]
-# The element columns the database keeps as floats and as booleans (tests/datasets/
-# test_representations.py holds these to the model).
-ELEMENT_FLOAT_FIELDS = [
-    "mean_motion",
-    "eccentricity",
-    "inclination",
-    "ra_of_asc_node",
-    "arg_of_pericenter",
-    "mean_anomaly",
-    "bstar",
-    "mean_motion_dot",
-    "mean_motion_ddot",
-    "semimajor_axis",
-    "period",
-    "perigee_altitude",
-    "apogee_altitude",
-]
-ELEMENT_BOOLEAN_FIELDS = ["in_leo_protected_region", "in_geo_protected_region"]
 # Release ids, not numbers: no join on the hot path; numbers come from a small per-dataset map.
 VERSION_FIELDS = ["appeared_in_id", "superseded_in_id"]
 
@@ -116,6 +99,19 @@ def _epoch_text(epoch) -> str:
 
 # An element set's values in API order: its JSON keys and CSV columns (then the releases).
 ELEMENT_COLUMNS = ELEMENT_FIELDS + DERIVED_FIELDS
+
+
+def _element_columns_kept_as(internal_type: str) -> list[str]:
+    return [
+        name
+        for name in ELEMENT_COLUMNS
+        if ElementSet._meta.get_field(name).get_internal_type() == internal_type
+    ]
+
+
+# The element columns the database keeps as floats and as booleans.
+ELEMENT_FLOAT_FIELDS = _element_columns_kept_as("FloatField")
+ELEMENT_BOOLEAN_FIELDS = _element_columns_kept_as("BooleanField")
 
 
 def element_row(row: dict, numbers: dict[int, int], *, with_tle: bool = False) -> dict:

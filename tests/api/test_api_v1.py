@@ -4,11 +4,14 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from sgp4 import omm
 from sgp4.api import Satrec, jday
 
+from apps.api.filters import FORM_CLASSES_KEPT, ElementSetFilter
 from apps.datasets.ingest.apply import file_load
+from apps.datasets.models import ElementSet
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +66,50 @@ def test_elements_latest_per_object_and_regime_filter(api, loaded):
         "/api/v1/elements/", {"in_leo_protected_region": "true", "perigee_max": 500}
     ).json()
     assert all(r["perigee_altitude"] <= 500 for r in leo["results"])
+
+
+def test_filters_asked_together_in_any_order_give_what_each_gives(api, loaded):
+    """A form is made of the filters a request names (apps/api/filters.py): every set of them,
+    in any order, filters as each alone does, and the form classes kept stay bounded."""
+    url = "/api/v1/elements/"
+
+    def norads(params):
+        found, page = set(), api.get(url, {**params, "page_size": 1000})
+        while True:
+            assert page.status_code == 200
+            found |= {r["norad_cat_id"] for r in page.json()["results"]}
+            if not page.json()["next"]:
+                return found
+            page = api.get(page.json()["next"])
+
+    leo = norads({"regime": "LEO"})
+    low = norads({"perigee_max": 600})
+    recent = norads({"epoch_after": "2026-05-01T00:00:00Z"})
+    assert leo and low and recent and leo != low
+    assert norads({"regime": "LEO", "perigee_max": 600}) == leo & low
+    assert norads({"perigee_max": 600, "regime": "LEO"}) == leo & low
+    assert norads({"epoch_after": "2026-05-01T00:00:00Z", "regime": "LEO"}) == recent & leo
+    assert norads({"regime": "LEO", "perigee_max": 600, "epoch_after": "2026-05-01T00:00:00Z"}) == (
+        leo & low & recent
+    )
+    valid = {
+        "norad_cat_id": "25544",
+        "object_id": "1998-067A",
+        "object_name": "ISS",
+        "regime": "LEO",
+        "in_leo_protected_region": "true",
+        "in_geo_protected_region": "false",
+        "epoch_after": "2026-05-01T00:00:00Z",
+        "epoch_before": "2026-07-01T00:00:00Z",
+        "perigee_min": "100",
+        "perigee_max": "600",
+    }
+    names = list(valid)
+    for subset in range(1, 2 ** len(names), 3):  # more sets of filters than are kept
+        data = QueryDict(mutable=True)
+        data.update({n: valid[n] for bit, n in enumerate(names) if subset >> bit & 1})
+        assert ElementSetFilter(data, queryset=ElementSet.objects.none()).is_valid()
+    assert len(ElementSetFilter._form_classes) == FORM_CLASSES_KEPT
 
 
 def test_cursor_pagination_walks_everything_once(api, loaded):

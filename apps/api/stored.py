@@ -34,6 +34,6 @@ def json_texts(
 
 def page_rows(model, page: list[tuple], numbers: Callable[[], dict[int, int]]) -> orjson.Fragment:
     """`results` of a page read as (id, ordering value, json_text, superseded_in_id) tuples,
-    joined as bytes (str.join of a thousand rows cost five times as much)."""
+    joined and then encoded once (encoding each row cost more than the join)."""
     texts = json_texts(model, ((row[2], row[3]) for row in page), numbers)
-    return orjson.Fragment(b"[" + b",".join([text.encode() for text in texts]) + b"]")
+    return orjson.Fragment(f"[{','.join(texts)}]".encode())

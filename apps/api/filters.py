@@ -62,7 +62,7 @@ class _FilterSet(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
-        if data is not None:
+        if data is not None and self.form_prefix is None:  # with a prefix, keys differ
             self.filters = {name: each for name, each in self.filters.items() if name in data}
 
     @classmethod

@@ -6,8 +6,9 @@ import orjson
 from django.db import transaction
 
 from apps.accounts.models import Organisation
-from apps.datasets.ingest.apply import IngestResult, file_load
+from apps.datasets.ingest.apply import file_load
 from apps.datasets.ingest.parse import format_guess
+from apps.datasets.ingest.records import IngestResult
 from apps.datasets.ingest.tables import table_upload
 from apps.datasets.models import Dataset, TableUpload
 

@@ -14,7 +14,7 @@ import orjson
 from sgp4 import exporter, omm
 from sgp4.api import Satrec
 
-from apps.datasets.ingest.validate import MAX_TLE_SATNUM
+from apps.datasets.ingest.derive import MAX_TLE_SATNUM
 from apps.datasets.models import ElementSet
 
 OBJECT_FIELDS = [

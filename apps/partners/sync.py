@@ -14,15 +14,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from apps.datasets.ingest.apply import (
-    IngestResult,
-    catalogue_complete_from_elements,
-    records_clean,
-    release_publish,
-)
+from apps.datasets.ingest.apply import catalogue_complete_from_elements, release_publish
 from apps.datasets.ingest.parse import PayloadError
+from apps.datasets.ingest.records import IngestResult, records_clean
+from apps.datasets.ingest.rejections import Rejection
 from apps.datasets.ingest.tables import table_rows_check
-from apps.datasets.ingest.validate import Rejection
 from apps.datasets.models import Release
 from apps.partners.adapters import Adapter, adapter_get
 from apps.partners.fetch import FetchError, FetchPolicy, fetch

@@ -11,11 +11,10 @@ import pytest
 from sgp4 import omm
 from sgp4.api import Satrec
 
+from apps.datasets.ingest.derive import MAX_TLE_SATNUM, derive
 from apps.datasets.ingest.parse import parse_tle
+from apps.datasets.ingest.rejections import Invalid
 from apps.datasets.ingest.validate import (
-    MAX_TLE_SATNUM,
-    Invalid,
-    derive,
     elements_clean,
     omm_clean,
     tle_checksum_ok,

@@ -268,7 +268,7 @@ def test_an_unchanged_record_is_recognised_by_its_raw_hash_without_validating_ag
 ):
     import orjson
 
-    from apps.datasets.ingest import apply
+    from apps.datasets.ingest import records as stage
 
     _, elements = datasets
     records = orjson.loads(
@@ -276,9 +276,9 @@ def test_an_unchanged_record_is_recognised_by_its_raw_hash_without_validating_ag
     )
     first = _load(elements, orjson.dumps(records), "omm_json")
     validated = []
-    real_clean = apply.elements_clean
+    real_clean = stage.elements_clean
     monkeypatch.setattr(
-        apply, "elements_clean", lambda raw: validated.append(raw) or real_clean(raw)
+        stage, "elements_clean", lambda raw: validated.append(raw) or real_clean(raw)
     )
     records[0]["MEAN_MOTION"] += 0.0001
     again = _load(elements, orjson.dumps(records), "omm_json")
@@ -286,7 +286,7 @@ def test_an_unchanged_record_is_recognised_by_its_raw_hash_without_validating_ag
     assert (again.changed, again.unchanged) == (1, first.added - 1)
     assert again.release.number == first.release.number + 1
     # New validation rules: every record is checked again.
-    monkeypatch.setattr(apply, "RULES_VERSION", b"rules-test:")
+    monkeypatch.setattr(stage, "RULES_VERSION", b"rules-test:")
     validated.clear()
     third = _load(elements, orjson.dumps(records), "omm_json")
     assert len(validated) == len(records) and third.release is None
@@ -336,7 +336,8 @@ def test_statistics_refresh_analyzes_record_tables_only():
 def test_an_integer_past_the_range_of_floats_is_a_rejection(real):
     """No parser here yields one today (orjson reads it as a float, ijson refuses it), but the
     checks must not depend on that."""
-    from apps.datasets.ingest.validate import Invalid, elements_clean
+    from apps.datasets.ingest.rejections import Invalid
+    from apps.datasets.ingest.validate import elements_clean
 
     raw = orjson.loads((real / "gp_json" / "celestrak_gp_stations_2025-05-25.json").read_bytes())[0]
     record = {key.lower(): value for key, value in raw.items()}

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from frictionless import FrictionlessException, Resource, Schema
 from frictionless import errors as fl_errors
 
-from apps.datasets.ingest.apply import IngestResult, release_publish
+from apps.datasets.ingest.apply import release_publish
+from apps.datasets.ingest.records import IngestResult
 from apps.datasets.models import Dataset, Release, TableUpload
 
 KEY_SEPARATOR = "\x1f"  # ASCII unit separator: cannot appear in a CSV cell people type

@@ -25,7 +25,7 @@ from apps.datasets.representations import (
     element_row,
     object_row,
 )
-from apps.datasets.selectors import release_numbers_by_id, table_release_rows
+from apps.datasets.selectors import record_model, release_numbers_by_id, table_release_rows
 
 CHUNK = 2000
 # Lines gathered into blocks of about this size keep the number of writes to the client (and
@@ -95,7 +95,7 @@ def _stored(dataset: Dataset, release: Release, *columns: str) -> Iterator[tuple
     query, from SQL compiled once per process (building the query cost more than reading a few
     hundred rows); a larger one through a server-side cursor. Memory stays within a chunk
     either way."""
-    model = _model(dataset)
+    model = record_model(dataset)
     if release.record_count <= CHUNK:
         sql, slots = _release_sql(model, columns)
         values = {_DATASET: dataset.pk, _RELEASE: release.pk}
@@ -103,10 +103,6 @@ def _stored(dataset: Dataset, release: Release, *columns: str) -> Iterator[tuple
             cursor.execute(sql, [values[slot] for slot in slots])
             return iter(cursor.fetchall())
     return _release_values(model, dataset.pk, release.pk, columns).iterator(chunk_size=CHUNK)
-
-
-def _model(dataset: Dataset):
-    return ElementSet if dataset.kind == Dataset.Kind.ELEMENT_SETS else SpaceObject
 
 
 # Stand-ins for the ids in the compiled SQL: its parameters name which id goes where.
@@ -157,6 +153,6 @@ def export_csv_stored(dataset: Dataset, release: Release) -> Iterator[bytes]:
 def export_json_stored(dataset: Dataset, release: Release) -> Iterator[bytes]:
     """The release's stored JSON as one array: the bytes export_json makes of its rows."""
     rows = _stored(dataset, release, "json_text", "superseded_in_id")
-    texts = stored.json_texts(_model(dataset), rows, lambda: release_numbers_by_id(dataset))
+    texts = stored.json_texts(record_model(dataset), rows, lambda: release_numbers_by_id(dataset))
     parts = (("," if index else "") + text for index, text in enumerate(texts))
     yield from _blocks(itertools.chain(["["], parts, ["]"]))

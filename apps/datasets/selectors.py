@@ -2,7 +2,23 @@
 
 from django.db.models import Max, Q, QuerySet
 
-from apps.datasets.models import Dataset, Release
+from apps.datasets.models import (
+    Dataset,
+    ElementSet,
+    RecordVersion,
+    Release,
+    SpaceObject,
+    TableRow,
+)
+
+
+def record_model(dataset: Dataset) -> type[RecordVersion]:
+    """The model of a dataset's record versions."""
+    return {
+        Dataset.Kind.SPACE_OBJECTS: SpaceObject,
+        Dataset.Kind.ELEMENT_SETS: ElementSet,
+        Dataset.Kind.CURATED_TABLE: TableRow,
+    }[dataset.kind]
 
 
 def datasets_visible_to(user, api_key=None) -> QuerySet[Dataset]:

@@ -14,11 +14,10 @@ from apps.datasets.ingest.write import BATCH, RowWriter, release_checksum
 from apps.datasets.models import (
     Dataset,
     ElementSet,
-    RecordVersion,
     Release,
     SpaceObject,
-    TableRow,
 )
+from apps.datasets.selectors import record_model
 
 logger = logging.getLogger(__name__)
 ANALYZE_AFTER = 5000
@@ -26,14 +25,6 @@ ANALYZE_AFTER = 5000
 
 class Refused(Exception):
     """Raised by an `accept` check to publish nothing; the transaction rolls back."""
-
-
-def record_model(dataset: Dataset) -> type[RecordVersion]:
-    return {
-        Dataset.Kind.SPACE_OBJECTS: SpaceObject,
-        Dataset.Kind.ELEMENT_SETS: ElementSet,
-        Dataset.Kind.CURATED_TABLE: TableRow,
-    }[dataset.kind]
 
 
 def release_publish(
